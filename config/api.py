@@ -1,0 +1,34 @@
+"""The platform's JSON API, version 1, at /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from peoplezones.accounts.api import router as accounts_router
+from peoplezones.zones.api import router as zones_router
+
+api = NinjaAPI(
+    title="People Zones API",
+    version="1",
+    description=(
+        "Open data and staff tools of the People Zones platform. Public endpoints need no "
+        "key; staff send `Authorization: Bearer <token>` (made with "
+        "`manage.py create_api_token EMAIL`)."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_failed(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": "The API token is missing, unknown or revoked."},
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+api.add_router("/zones", zones_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from config.api import api
+from peoplezones.core import views as core_views
+from peoplezones.zones import views as zones_views
+
+urlpatterns = [
+    path("", zones_views.home, name="home"),
+    path("", include("peoplezones.zones.urls")),
+    path("", include("peoplezones.core.urls")),
+    path("accounts/", include("peoplezones.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME

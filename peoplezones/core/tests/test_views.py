@@ -1,0 +1,60 @@
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+
+def test_healthz_answers_ok_after_a_database_round_trip(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, db):
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    # execute_wrapper is Django's own hook on every query: the failure happens exactly where an
+    # unreachable server would make it happen.
+    with connection.execute_wrapper(refuse):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_healthz_refuses_other_methods(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_accessibility_statement_follows_the_model_statement(client, db):
+    response = client.get(reverse("core:accessibility"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for heading in [
+        "Feedback and contact information",
+        "Reporting accessibility problems with this website",
+        "Enforcement procedure",
+        "Technical information about this website",
+        "Compliance status",
+        "Non-accessible content",
+        "What we",
+        "Preparation of this accessibility statement",
+    ]:
+        assert heading in content
+
+
+def test_privacy_notice_is_linked_from_every_page(client, db):
+    for url in ["/", reverse("core:accessibility"), reverse("accounts:login")]:
+        content = client.get(url).content.decode()
+        assert reverse("core:privacy") in content
+        assert reverse("core:accessibility") in content
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
