@@ -46,7 +46,6 @@ assets:
 # Refresh the translation catalogues after changing user-facing text (needs GNU gettext).
 messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=frontend --ignore=static
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --all -d djangojs --ignore=.venv --ignore=frontend --ignore=static/vendor
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -28,6 +28,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(PRODUCTION_ENV)
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env["VAR_DIR"] = str(tmp_path / "var")
     env["STATIC_ROOT"] = str(tmp_path / "static")
     env.update(extra)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_safe
 
-from peoplezones.accounts.forms import EmailAuthenticationForm
+from peoplezones.accounts.forms import EmailAuthenticationForm, EmailPasswordResetForm
 from peoplezones.accounts.selectors import (
     user_api_tokens,
     user_programme_roles,
@@ -21,6 +21,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -279,8 +279,8 @@ def _clean_polygon(polygon_data: object, *, polygon: int, uk_only: bool) -> Poly
                 params={
                     "polygon": polygon,
                     "problem": _friendly_validity_reason(match["reason"].strip()),
-                    "lon": match["x"],
-                    "lat": match["y"],
+                    "lon": _fmt(float(match["x"])),
+                    "lat": _fmt(float(match["y"])),
                     "detail": detail,
                 },
             )
@@ -321,9 +321,9 @@ def _check_geometry_type(data: object, *, allowed: set[str]) -> str:
             _("The area has no “type”, so it is not valid GeoJSON. Expected a Polygon."),
             code="missing_type",
         )
-    if kind in allowed:
+    if isinstance(kind, str) and kind in allowed:
         return kind
-    if kind in _OTHER_GEOJSON_TYPES or kind in {"Feature", "FeatureCollection"}:
+    if isinstance(kind, str) and kind in _OTHER_GEOJSON_TYPES | {"Feature", "FeatureCollection"}:
         raise GeoError(
             _(
                 "Only polygon areas are accepted, but this is a %(type)s. Draw the area as a "
@@ -396,7 +396,7 @@ def _float_coordinates(value: Any) -> Any:
     return float(value)
 
 
-def validate_geometry(data: object, *, uk_only: bool = True) -> dict:
+def validate_geometry(data: object, *, uk_only: bool = True) -> dict[str, Any]:
     """Check a GeoJSON area (Polygon, MultiPolygon, Feature or FeatureCollection of them).
 
     Returns a normalised GeoJSON MultiPolygon (RFC 7946 winding, float coordinates).
@@ -420,8 +420,12 @@ def validate_geometry(data: object, *, uk_only: bool = True) -> dict:
         # Each polygon is valid on its own, so the only problem left is parts that overlap or
         # share an edge; dissolving them gives the same area as one valid shape.
         merged = shapely.union_all(polygons)
-    parts = list(merged.geoms) if isinstance(merged, MultiPolygon) else [merged]
-    oriented = MultiPolygon([orient(part, sign=1.0) for part in parts if not part.is_empty])
+    parts = [
+        part
+        for part in shapely.get_parts(merged)
+        if isinstance(part, Polygon) and not part.is_empty
+    ]
+    oriented = MultiPolygon([orient(part, sign=1.0) for part in parts])
     if oriented.is_empty:
         raise GeoError(
             _("The area is empty: it has no polygons. Draw at least one closed shape."),
@@ -433,7 +437,7 @@ def validate_geometry(data: object, *, uk_only: bool = True) -> dict:
     }
 
 
-def _shape(geometry: dict) -> BaseGeometry:
+def _shape(geometry: dict[str, Any]) -> BaseGeometry:
     try:
         geom = shape(geometry)
     except (AttributeError, KeyError, TypeError, ValueError, IndexError, ShapelyError):
@@ -449,7 +453,7 @@ def _shape(geometry: dict) -> BaseGeometry:
     return geom
 
 
-def geometry_bbox(geometry: dict) -> tuple[float, float, float, float]:
+def geometry_bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
     """The bounding box ``(min_lon, min_lat, max_lon, max_lat)`` of a GeoJSON geometry."""
     min_lon, min_lat, max_lon, max_lat = _shape(geometry).bounds
     return (float(min_lon), float(min_lat), float(max_lon), float(max_lat))
@@ -461,7 +465,7 @@ def clear_shape_cache() -> None:
         _shape_cache.clear()
 
 
-def prepared_shape(geometry: dict, *, cache_key: str | None = None) -> BaseGeometry:
+def prepared_shape(geometry: dict[str, Any], *, cache_key: str | None = None) -> BaseGeometry:
     """A Shapely geometry prepared for fast repeated tests, cached under ``cache_key`` if given.
 
     The key must change whenever the geometry does (e.g. include the zone's modified time).
@@ -488,7 +492,7 @@ def prepared_shape(geometry: dict, *, cache_key: str | None = None) -> BaseGeome
 
 
 def point_in_geometry(
-    *, lat: float, lon: float, geometry: dict, cache_key: str | None = None
+    *, lat: float, lon: float, geometry: dict[str, Any], cache_key: str | None = None
 ) -> bool:
     """Whether the point lies inside the GeoJSON geometry; a point on the edge counts as inside."""
     geom = prepared_shape(geometry, cache_key=cache_key)

@@ -1,9 +1,7 @@
 import math
-import os
 from typing import Any
 
 import pytest
-from django.conf import settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -25,11 +23,6 @@ from peoplezones.core.geo import (
     validate_geometry,
     validate_point,
 )
-
-# These tests need no database; without pytest-django, give Django just enough settings to
-# evaluate the translatable messages.
-if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
-    settings.configure(USE_I18N=False)
 
 # A small real area of Leicester around 52.64 N, 1.19 W, drawn clockwise as map tools often do.
 ZONE_RING = [
@@ -233,6 +226,7 @@ def _bowtie() -> dict[str, Any]:
             "Only polygon areas are accepted, but this is a LineString",
         ),
         ({"type": "Blob"}, "unknown_type", "“Blob” is not a GeoJSON shape type"),
+        ({"type": ["Polygon"]}, "unknown_type", "is not a GeoJSON shape type"),
         ({"type": "Polygon"}, "bad_coordinates", "coordinates are missing"),
         ({"type": "Polygon", "coordinates": "-1.2 52.6"}, "bad_coordinates", "not a list"),
         ({"type": "Polygon", "coordinates": []}, "empty", "The area is empty"),

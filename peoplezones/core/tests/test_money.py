@@ -1,17 +1,10 @@
-import os
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
 from peoplezones.core.money import GBP_MAX, GBP_ZERO, MoneyError, format_gbp, parse_gbp
-
-# These tests need no database; without pytest-django, give Django just enough settings to
-# evaluate the translatable messages.
-if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
-    settings.configure(USE_I18N=False)
 
 two_place_amounts = st.decimals(
     min_value=Decimal("0.00"),
