@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from peoplezones.core import geo
 from peoplezones.zones.models import ResearchReport, Theme, Zone
@@ -35,9 +36,14 @@ class ThemeInline(admin.TabularInline):
     fields = ["order", "title", "description"]
 
 
+# Web addresses typed without a scheme are taken to be https (Django 6's default).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ResearchReportInline(admin.StackedInline):
     model = ResearchReport
     extra = 0
+    formfield_overrides = URL_HTTPS
 
 
 @admin.register(Zone)
@@ -68,6 +74,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(ResearchReport)
 class ResearchReportAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_HTTPS
     list_display = ["title", "zone", "publisher", "published"]
     list_filter = ["zone", "publisher"]
     search_fields = ["title", "publisher"]
