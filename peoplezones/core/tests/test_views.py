@@ -58,3 +58,15 @@ def test_unknown_page_is_a_friendly_404(client, db):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_server_error_page_is_plain_and_reveals_nothing(client, db, settings):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in content
+    assert "Traceback" not in content
