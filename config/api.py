@@ -1,10 +1,12 @@
 """The platform's JSON API, version 1, at /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from peoplezones.accounts.api import router as accounts_router
+from peoplezones.assets.api import router as assets_router
 from peoplezones.zones.api import router as zones_router
 
 api = NinjaAPI(
@@ -30,5 +32,20 @@ def authentication_failed(request: HttpRequest, exc: AuthenticationError) -> Htt
     return response
 
 
+@api.exception_handler(ValidationError)
+def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Services reject bad input with ValidationError: answer 400 with every message."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = " ".join(message for messages in errors.values() for message in messages)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or "You are not allowed to do that."
+    return api.create_response(request, {"detail": message}, status=403)
+
+
 api.add_router("/zones", zones_router)
+api.add_router("/", assets_router)
 api.add_router("/", accounts_router)

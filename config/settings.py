@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "peoplezones.core",
     "peoplezones.accounts",
     "peoplezones.zones",
+    "peoplezones.assets",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,23 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Caches: in-process by default; a shared Redis when REDIS_URL is set (several web processes
+# need one shared cache for the contribution rate limit to hold across them).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One address may add this many assets, events or flags (django-ratelimit syntax).
+PUBLIC_CONTRIBUTION_RATE = os.environ.get("PUBLIC_CONTRIBUTION_RATE", "20/h")
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
+RATELIMIT_IP_META_KEY = "peoplezones.core.http.client_ip"
+SILENCED_SYSTEM_CHECKS = [] if os.environ.get("REDIS_URL") else ["django_ratelimit.W001"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_TOKEN_PREFIX = "pz_"  # noqa: S105 (a label, not a secret)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", zones_views.home, name="home"),
     path("", include("peoplezones.zones.urls")),
     path("", include("peoplezones.core.urls")),
+    path("", include("peoplezones.assets.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -30,3 +30,13 @@ def zone_get(*, user: Any, slug: str) -> Zone:
         )
         .get(slug=slug)
     )
+
+
+def zone_for_point(*, lat: float, lon: float) -> Zone | None:
+    """The active zone whose boundary holds the point, if any (zones do not overlap)."""
+    for zone in Zone.objects.filter(status=Zone.Status.ACTIVE, boundary__isnull=False).only(
+        "id", "boundary", "modified", "min_lon", "min_lat", "max_lon", "max_lat"
+    ):
+        if zone.contains_point(lat=lat, lon=lon):
+            return zone
+    return None

@@ -1,0 +1,306 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peoplezones.core.models import TimeStampedModel
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #1d70b8."))
+
+
+class Category(TimeStampedModel):
+    """A term of the asset taxonomy, a tree (e.g. Health and wellbeing > Mental health).
+
+    Staff manage it in the admin site; contributors pick from it and cannot add to it.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    colour = models.CharField(
+        _("marker colour"), max_length=7, default="#1d70b8", validators=[colour_validator]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Asset(TimeStampedModel):
+    """Something good in or near a zone: a group, a service, a place, a business.
+
+    Contributor details are private. A sensitive asset (a refuge, say) never shows its exact
+    location in public: only its zone. Status changes follow `assets.workflow`.
+    """
+
+    class AssetClass(models.TextChoices):
+        ASSOCIATION = "association", _("Association or group")
+        INSTITUTION = "institution", _("Institution or service")
+        PHYSICAL_SPACE = "physical_space", _("Physical space")
+        ECONOMIC = "economic", _("Local economy")
+        CULTURAL = "cultural", _("Culture and heritage")
+        # People's own skills are mapped for the programme team only: never published.
+        INDIVIDUAL = "individual", _("Individual's skills (never public)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Waiting for moderation")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
+
+    class Source(models.TextChoices):
+        CONTRIBUTED = "contributed", _("Contributed by the public")
+        IMPORTED = "imported", _("Imported")
+        STAFF = "staff", _("Added by staff")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    asset_class = models.CharField(
+        _("kind of asset"),
+        max_length=20,
+        choices=AssetClass.choices,
+        default=AssetClass.ASSOCIATION,
+    )
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), related_name="assets", blank=True
+    )
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assets",
+        help_text=_("Derived from the point; empty for assets just outside every zone."),
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        help_text=_('A list of {"day": 0-6 (Monday is 0), "opens": "09:00", "closes": "17:00"}.'),
+    )
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    email = models.EmailField(_("public email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=200, blank=True, help_text=_("Separated by commas.")
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.CONTRIBUTED
+    )
+    last_verified = models.DateField(_("last checked"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    sensitive = models.BooleanField(
+        _("sensitive location"),
+        default=False,
+        help_text=_("Never show the exact place in public (a refuge, for example): only the zone."),
+    )
+    do_not_display = models.BooleanField(
+        _("do not display"), default=False, help_text=_("Keep it off every public page and feed.")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_assets",
+    )
+    # Private: never in public pages, the public API or exports.
+    contributor_name = models.CharField(_("contributor's name"), max_length=120, blank=True)
+    contributor_email = models.EmailField(_("contributor's email"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="asset_point_idx"),
+            models.Index(fields=["status", "zone"], name="asset_status_zone_idx"),
+        ]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assets:asset-detail", kwargs={"pk": self.pk})
+
+    @property
+    def language_list(self) -> list[str]:
+        return [item.strip() for item in self.languages.split(",") if item.strip()]
+
+
+class AssetPhoto(TimeStampedModel):
+    """A photo of an asset, re-encoded with every bit of metadata (EXIF, GPS) removed."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="assets/%Y/%m/")
+    alt_text = models.CharField(_("description of the photo"), max_length=200)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class Flag(TimeStampedModel):
+    """Someone says a published asset is wrong or should not be listed.
+
+    A flag never changes an asset's status by itself: a moderator decides.
+    """
+
+    class Reason(models.TextChoices):
+        WRONG = "wrong", _("The details are wrong or out of date")
+        CLOSED = "closed", _("It has closed or moved")
+        INAPPROPRIATE = "inappropriate", _("It should not be listed")
+        SAFETY = "safety", _("It puts someone at risk")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    reporter_email = models.EmailField(_("reporter's email"), blank=True)
+    resolution = models.TextField(_("what the moderator did"), blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.asset}"
+
+
+class AssetChange(TimeStampedModel):
+    """A suggested change to a published asset, waiting for a moderator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="changes")
+    changes = models.JSONField(_("suggested values"), default=dict)
+    note = models.TextField(_("note from the contributor"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.TextField(_("moderator's reason"), blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contributor_email = models.EmailField(_("contributor's email"), blank=True)
+
+    class Meta:
+        ordering = ["created"]
+        verbose_name = _("suggested change")
+        verbose_name_plural = _("suggested changes")
+
+    def __str__(self) -> str:
+        return f"Change to {self.asset}"
+
+
+class Event(TimeStampedModel):
+    """Something happening at an asset or at its own place; repeats weekly or monthly."""
+
+    class Recurrence(models.TextChoices):
+        NONE = "none", _("Does not repeat")
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY = "monthly", _("Every month")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    asset = models.ForeignKey(
+        Asset,
+        verbose_name=_("where"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    recurrence = models.CharField(
+        _("repeats"), max_length=10, choices=Recurrence.choices, default=Recurrence.NONE
+    )
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    booking_url = models.URLField(_("booking link"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Asset.Status.choices,
+        default=Asset.Status.PENDING,
+        db_index=True,
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    contributor_email = models.EmailField(_("contributor's email"), blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["status", "zone", "end"], name="event_status_zone_end_idx")]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assets:event-detail", kwargs={"pk": self.pk})
