@@ -12,6 +12,7 @@ from peoplezones.accounts.selectors import (
     user_programme_roles,
     user_zone_memberships,
 )
+from peoplezones.assets.permissions import can_moderate_assets
 
 
 class LoginView(auth_views.LoginView):
@@ -46,5 +47,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "programme_roles": user_programme_roles(user=user),
             "memberships": user_zone_memberships(user=user),
             "api_tokens": user_api_tokens(user=user),
+            "can_moderate": can_moderate_assets(user),
         },
     )

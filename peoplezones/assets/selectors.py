@@ -75,9 +75,9 @@ def asset_list(
         )
         assets = assets.filter(pk__in=through.values("asset_id"))
     if q:
-        assets = assets.filter(
-            Q(name__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q)
-        )
+        # A sensitive asset's address is never public, so the public cannot search by it either.
+        address = Q(address__icontains=q) if moderator else Q(address__icontains=q, sensitive=False)
+        assets = assets.filter(Q(name__icontains=q) | Q(description__icontains=q) | address)
     if bbox is not None:
         min_lon, min_lat, max_lon, max_lat = bbox
         assets = assets.filter(

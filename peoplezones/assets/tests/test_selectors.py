@@ -108,3 +108,13 @@ def test_bbox_results_equal_a_brute_force_filter(random_points, lat1, lat2, lon1
         if box[1] <= lat <= box[3] and box[0] <= lon <= box[2]
     }
     assert found == expected
+
+
+def test_public_search_never_matches_a_sensitive_address(moderator):
+    AssetFactory(name="Refuge", sensitive=True, address="1 Secret Street")
+    AssetFactory(name="Library", address="2 Secret Street")
+
+    public = asset_list(user=AnonymousUser(), q="Secret Street")
+
+    assert [a.name for a in public] == ["Library"]
+    assert asset_list(user=moderator, q="Secret Street").count() == 2
