@@ -13,6 +13,7 @@ from peoplezones.accounts.selectors import (
     user_zone_memberships,
 )
 from peoplezones.assets.permissions import can_moderate_assets
+from peoplezones.assets.selectors import owned_asset_list
 
 
 class LoginView(auth_views.LoginView):
@@ -48,5 +49,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "memberships": user_zone_memberships(user=user),
             "api_tokens": user_api_tokens(user=user),
             "can_moderate": can_moderate_assets(user),
+            "owned_assets": owned_asset_list(user=user),
         },
     )

@@ -102,6 +102,13 @@ def asset_get(*, user: Any, pk: int) -> Asset:
     return _with_details(Asset.objects.filter(visible)).prefetch_related("photos").get(pk=pk)
 
 
+def owned_asset_list(*, user: Any) -> QuerySet[Asset]:
+    """The assets a signed-in person added or looks after, in any state."""
+    if not getattr(user, "is_authenticated", False):
+        return Asset.objects.none()
+    return Asset.objects.filter(owner=user).order_by("name")
+
+
 def asset_map_points(*, assets: QuerySet[Asset]) -> list[dict[str, Any]]:
     """A compact list of the points of these assets for the map, coloured by top category.
 

@@ -266,3 +266,20 @@ def test_zone_page_links_to_the_asset_map_and_events(client, zone):
 
     assert reverse("assets:zone-map", kwargs={"slug": zone.slug}) in content
     assert reverse("assets:zone-events", kwargs={"slug": zone.slug}) in content
+
+
+def test_map_page_links_to_the_open_data(client, zone):
+    content = client.get(reverse("assets:zone-map", kwargs={"slug": zone.slug})).content.decode()
+
+    assert reverse("assets:export-zone", kwargs={"slug": zone.slug, "fmt": "csv"}) in content
+    assert reverse("openreferral:root") in content
+
+
+def test_dashboard_lists_the_listings_a_person_added(client, user):
+    AssetFactory(name="My pending listing", status="pending", owner=user)
+    client.force_login(user)
+
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert "My pending listing" in content
+    assert "Waiting for moderation" in content
