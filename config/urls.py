@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("peoplezones.zones.urls")),
     path("", include("peoplezones.core.urls")),
     path("", include("peoplezones.assets.urls")),
+    path("", include("peoplezones.audits.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
     path("api/v1/", api.urls),

@@ -71,3 +71,28 @@ def reencode_image(upload, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Conten
     clean.save(out, format=fmt, **options)
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
     return ContentFile(out.getvalue(), name=name), clean.width, clean.height
+
+
+def _degrees(value, ref: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    return -result if ref in {"S", "W"} else result
+
+
+def exif_gps(data: bytes) -> tuple[float, float] | None:
+    """The (lat, lon) a photo's EXIF says it was taken at, if any; only to suggest a pin.
+
+    The point is never stored with the photo: `reencode_image` throws all EXIF away.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            gps = image.getexif().get_ifd(0x8825)
+        if not gps or 2 not in gps or 4 not in gps:
+            return None
+        lat = _degrees(gps[2], gps.get(1, "N"))
+        lon = _degrees(gps[4], gps.get(3, "E"))
+    except (OSError, SyntaxError, ValueError, TypeError, ZeroDivisionError, UnidentifiedImageError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon

@@ -48,7 +48,7 @@
           var marker = L.circleMarker([point.lat, point.lon], {
             radius: 8, weight: 2, color: "#0b0c0c", fillColor: point.colour, fillOpacity: 0.9
           });
-          marker.bindPopup(function () { return link("/assets/" + point.id + "/", point.name); });
+          marker.bindPopup(function () { return link(point.url || "/assets/" + point.id + "/", point.name); });
           return marker;
         });
         clusters.addLayers(markers);
@@ -111,6 +111,36 @@
       map.setView(LEICESTERSHIRE, 10);
     }
     map.on("click", function (event) { place(event.latlng, false); });
+    var form = element.closest("form");
+    var locate = form && form.querySelector("[data-locate]");
+    var status = form && form.querySelector("[data-locate-status]");
+    if (locate && "geolocation" in navigator) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        locate.disabled = true;
+        navigator.geolocation.getCurrentPosition(
+          function (position) {
+            locate.disabled = false;
+            map.setView([position.coords.latitude, position.coords.longitude], 18);
+            place(L.latLng(position.coords.latitude, position.coords.longitude), false);
+            var accuracy = document.getElementById("id_accuracy_m");
+            if (accuracy) {
+              accuracy.value = Math.round(position.coords.accuracy);
+            }
+            if (status) {
+              status.textContent = "";
+            }
+          },
+          function () {
+            locate.disabled = false;
+            if (status) {
+              status.textContent = locate.dataset.failed || "";
+            }
+          },
+          { enableHighAccuracy: true, timeout: 15000 }
+        );
+      });
+    }
     [latInput, lonInput].forEach(function (input) {
       input.addEventListener("change", function () {
         var la = parseFloat(latInput.value);

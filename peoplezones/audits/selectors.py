@@ -1,0 +1,137 @@
+"""Reads of issues and audits, scoped to what the acting user may see."""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from peoplezones.audits.models import Audit, Issue, IssueCategory, IssuePhoto, IssueUpdate
+from peoplezones.audits.permissions import can_manage_issues
+from peoplezones.audits.workflow import OPEN_STATES, PUBLIC_STATES
+from peoplezones.core import geo
+
+DUPLICATE_RADIUS_M = 250
+
+
+def category_list(*, audit: Audit | None = None) -> QuerySet[IssueCategory]:
+    """The kinds of problem people can report now (an audit's own list, if it has one)."""
+    categories = IssueCategory.objects.filter(active=True)
+    if audit is not None and audit.categories.exists():
+        categories = audit.categories.filter(active=True)
+    return categories.order_by("order", "name")
+
+
+def public_issues() -> QuerySet[Issue]:
+    """Confirmed issues that are not hidden: what anyone may see."""
+    return Issue.objects.filter(state__in=PUBLIC_STATES)
+
+
+def issue_list(
+    *,
+    user: Any,
+    zone: Any = None,
+    audit: Audit | None = None,
+    category: IssueCategory | None = None,
+    states: list[str] | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> QuerySet[Issue]:
+    """Issues this user may see, newest first, filtered, with category and zone loaded.
+
+    Staff see unconfirmed and hidden issues too (for the zones they manage, or all).
+    """
+    issues = Issue.objects.all() if can_manage_issues(user) else public_issues()
+    if zone is not None:
+        issues = issues.filter(zone=zone)
+    if audit is not None:
+        issues = issues.filter(audit=audit)
+    if category is not None:
+        issues = issues.filter(category=category)
+    if states:
+        issues = issues.filter(state__in=states)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        issues = issues.filter(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+        )
+    return issues.select_related("category", "zone", "audit").order_by("-created", "-pk")
+
+
+def issue_get(*, user: Any, pk: int) -> Issue:
+    """One issue this user may see, with its public photos; else Issue.DoesNotExist."""
+    issue = (
+        Issue.objects.select_related("category", "zone", "audit", "duplicate_of")
+        .prefetch_related(Prefetch("photos", queryset=IssuePhoto.objects.order_by("created")))
+        .get(pk=pk)
+    )
+    if issue.state not in PUBLIC_STATES and not can_manage_issues(user, issue):
+        raise Issue.DoesNotExist
+    return issue
+
+
+def issue_photos(*, user: Any, issue: Issue) -> list[IssuePhoto]:
+    """The photos this user may see: staff see hidden ones too."""
+    photos = list(issue.photos.all())
+    if can_manage_issues(user, issue):
+        return photos
+    return [photo for photo in photos if photo.public]
+
+
+def issue_timeline(*, user: Any, issue: Issue) -> QuerySet[IssueUpdate]:
+    """The issue's updates, oldest first; the public sees public ones only."""
+    updates = issue.updates.select_related("author", "body").order_by("created", "pk")
+    if not can_manage_issues(user, issue):
+        updates = updates.filter(public=True)
+    return updates
+
+
+def nearby_open_issues(
+    *,
+    category: IssueCategory,
+    lat: float,
+    lon: float,
+    radius_m: float = DUPLICATE_RADIUS_M,
+    limit: int = 5,
+) -> list[Issue]:
+    """Open public issues of this category within `radius_m`, nearest first: maybe the same."""
+    box = geo.bbox_around(lat=lat, lon=lon, radius_m=radius_m)
+    candidates = (
+        public_issues()
+        .filter(
+            category=category,
+            state__in=OPEN_STATES,
+            latitude__gte=box[1],
+            latitude__lte=box[3],
+            longitude__gte=box[0],
+            longitude__lte=box[2],
+        )
+        .select_related("category")
+    )
+    found = []
+    for issue in candidates:
+        issue.distance_m = geo.haversine_m(
+            lat1=lat, lon1=lon, lat2=issue.latitude, lon2=issue.longitude
+        )
+        if issue.distance_m <= radius_m:
+            found.append(issue)
+    found.sort(key=lambda issue: issue.distance_m)
+    return found[:limit]
+
+
+def audit_list(*, user: Any, zone: Any = None) -> QuerySet[Audit]:
+    audits = Audit.objects.select_related("zone").prefetch_related("categories")
+    if zone is not None:
+        audits = audits.filter(zone=zone)
+    return audits.order_by("-starts")
+
+
+def validation_queue(*, user: Any) -> QuerySet[Issue]:
+    """Open issues nobody has looked at yet, and unconfirmed ones, oldest first (staff only)."""
+    if not can_manage_issues(user):
+        return Issue.objects.none()
+    return (
+        Issue.objects.filter(Q(state=Issue.State.OPEN) | Q(state=Issue.State.UNCONFIRMED))
+        .select_related("category", "zone", "audit")
+        .order_by("created")
+    )
