@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from peoplezones.accounts.api import router as accounts_router
 from peoplezones.assets.api import router as assets_router
+from peoplezones.audits.api import router as audits_router
 from peoplezones.zones.api import router as zones_router
 
 api = NinjaAPI(
@@ -48,4 +49,5 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/zones", zones_router)
 api.add_router("/", assets_router)
+api.add_router("/", audits_router)
 api.add_router("/", accounts_router)
