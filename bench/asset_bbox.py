@@ -840,8 +840,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.zone_points > args.assets:
         raise SystemExit("--zone-points cannot be more than --assets.")
     connections = [int(c) for c in args.connections.split(",") if c.strip()]
-    # Ctrl+C and `kill` both end up in the `finally` below.
+    # Ctrl+C and `kill` both end up in the `finally` below (SIGINT is set explicitly because a
+    # background job inherits it ignored).
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-"))
     env = base_environment(args, workdir)
     os.environ.update(env)

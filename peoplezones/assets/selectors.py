@@ -40,12 +40,22 @@ def public_assets() -> QuerySet[Asset]:
 
 
 def _with_details(assets: QuerySet[Asset]) -> QuerySet[Asset]:
+    # Lists load many assets: leave out the zone's boundary (a large JSON document) and the
+    # category tree join, which pages and feeds of assets do not use.
     return (
         assets.annotate(
             under_review=Exists(Flag.objects.filter(asset=OuterRef("pk"), status=Flag.Status.OPEN))
         )
         .select_related("zone")
-        .prefetch_related(Prefetch("categories", queryset=category_list()))
+        .defer("zone__boundary", "zone__description")
+        .prefetch_related(
+            Prefetch(
+                "categories",
+                queryset=Category.objects.only(
+                    "id", "slug", "name", "colour", "parent_id", "order"
+                ).order_by("order", "name"),
+            )
+        )
     )
 
 
@@ -112,15 +122,19 @@ def owned_asset_list(*, user: Any) -> QuerySet[Asset]:
 def asset_map_points(*, assets: QuerySet[Asset]) -> list[dict[str, Any]]:
     """A compact list of the points of these assets for the map, coloured by top category.
 
-    Sensitive assets are left out: their points are never public. Two queries in all.
+    Sensitive assets are left out: their points are never public. Three queries in all.
     """
     assets = assets.filter(sensitive=False).order_by()
+    categories = {c.pk: c for c in Category.objects.only("id", "slug", "colour", "parent_id")}
     top_category: dict[int, Category] = {}
-    links = Asset.categories.through.objects.filter(asset__in=assets.values("pk")).select_related(
-        "category__parent"
+    links = (
+        Asset.categories.through.objects.filter(asset__in=assets.values("pk"))
+        .order_by("category__order", "category__name")
+        .values_list("asset_id", "category_id")
     )
-    for link in links.order_by("category__order", "category__name"):
-        top_category.setdefault(link.asset_id, link.category.parent or link.category)
+    for asset_id, category_id in links:
+        category = categories[category_id]
+        top_category.setdefault(asset_id, categories.get(category.parent_id, category))
     points = []
     for pk, name, lat, lon in assets.values_list("pk", "name", "latitude", "longitude"):
         top = top_category.get(pk)

@@ -6,12 +6,24 @@ exact point and street address are never included: only its zone.
 
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from peoplezones.assets.models import Asset, Event
 from peoplezones.assets.recurrence import Occurrence
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+_url_templates: dict[tuple[str, str], str] = {}
+
+
+def _detail_url(name: str, pk: int) -> str:
+    # reverse() is slow next to everything else a feature costs; resolve the pattern once per
+    # URL prefix and fill in the id.
+    key = (get_script_prefix(), name)
+    if key not in _url_templates:
+        _url_templates[key] = reverse(name, kwargs={"pk": 999999999})
+    return _url_templates[key].replace("999999999", str(pk))
 
 
 def asset_properties(asset: Asset) -> dict[str, Any]:
@@ -36,7 +48,7 @@ def asset_properties(asset: Asset) -> dict[str, Any]:
         "last_verified": asset.last_verified.isoformat() if asset.last_verified else None,
         "status": asset.status,
         "under_review": bool(getattr(asset, "under_review", False)),
-        "url": reverse("assets:asset-detail", kwargs={"pk": asset.pk}),
+        "url": _detail_url("assets:asset-detail", asset.pk),
     }
 
 
@@ -97,5 +109,5 @@ def occurrence_data(occurrence: Occurrence) -> dict[str, Any]:
         "latitude": point[0] if point else None,
         "longitude": point[1] if point else None,
         "booking_url": event.booking_url,
-        "url": reverse("assets:event-detail", kwargs={"pk": event.pk}),
+        "url": _detail_url("assets:event-detail", event.pk),
     }

@@ -57,7 +57,7 @@ def test_map_points_never_include_sensitive_assets(db, django_assert_max_num_que
     AssetFactory(categories=[CategoryFactory(slug="c1", colour="#00703c")])
     AssetFactory(sensitive=True)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         points = asset_map_points(assets=asset_list(user=AnonymousUser()))
 
     assert len(points) == 1

@@ -63,11 +63,16 @@ def _asset_or_404(request: HttpRequest, pk: int) -> Asset:
         raise Http404(_("There is no such asset.")) from None
 
 
+def _category(filters: dict) -> Category | None:
+    slug = filters.get("category")
+    return Category.objects.filter(slug=slug).first() if slug else None
+
+
 def _map_page(request: HttpRequest, zone: Zone | None) -> HttpResponse:
     """The map and the accessible list of the same results (the list works without JS)."""
     form = MapFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    category = Category.objects.filter(slug=filters.get("category") or "").first()
+    category = _category(filters)
     assets = asset_list(user=AnonymousUser(), zone=zone, category=category, q=filters.get("q"))
     near, near_error = None, None
     if filters.get("lat") is not None and filters.get("lon") is not None:
@@ -140,7 +145,7 @@ def map_points(request: HttpRequest) -> JsonResponse:
     zone = None
     if request.GET.get("zone"):
         zone = _zone_or_404(request, request.GET["zone"])
-    category = Category.objects.filter(slug=filters.get("category") or "").first()
+    category = _category(filters)
     assets = asset_list(user=AnonymousUser(), zone=zone, category=category, q=filters.get("q"))
     return JsonResponse({"points": asset_map_points(assets=assets)})
 

@@ -13,6 +13,7 @@ from peoplezones.assets.importers import (
 )
 from peoplezones.assets.models import Asset
 from peoplezones.assets.permissions import can_import_assets
+from peoplezones.core.signals import refresh_query_statistics
 
 
 class Command(BaseCommand):
@@ -79,6 +80,8 @@ class Command(BaseCommand):
             progress=self._progress,
         )
         self._write_report(file, report, status=status, verbosity=options["verbosity"])
+        if not options["dry_run"]:
+            refresh_query_statistics()
         if report.errors and not options["skip_errors"]:
             raise CommandError(
                 f"{len(report.errors)} of {report.total} rows have errors, so nothing was "

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from peoplezones.core.signals import refresh_query_statistics
+
 
 def demo_modules() -> list[ModuleType]:
     """Each app's `demo` module, in the order the modules ask for (zones before people)."""
@@ -46,4 +48,5 @@ class Command(BaseCommand):
             for number, module in enumerate(modules, start=1):
                 self.stdout.write(f"[{number}/{len(modules)}] {module.DESCRIPTION}")
                 module.load(out=self.stdout)
+        refresh_query_statistics()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
