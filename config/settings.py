@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "peoplezones.core",
     "peoplezones.accounts",
     "peoplezones.zones",
@@ -225,6 +227,18 @@ PUBLIC_CONTRIBUTION_RATE = os.environ.get("PUBLIC_CONTRIBUTION_RATE", "20/h")
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 RATELIMIT_IP_META_KEY = "peoplezones.core.http.client_ip"
 SILENCED_SYSTEM_CHECKS = [] if os.environ.get("REDIS_URL") else ["django_ratelimit.W001"]
+
+# Background work: run at once in development and tests; in production set
+# TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend and run `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# Reporters who left an email are asked whether a referred issue is fixed after this long.
+FIXED_QUESTION_AFTER_DAYS = env_int("FIXED_QUESTION_AFTER_DAYS", 28)
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_TOKEN_PREFIX = "pz_"  # noqa: S105 (a label, not a secret)

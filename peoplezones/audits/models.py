@@ -201,6 +201,9 @@ class Issue(TimeStampedModel):
     referred_at = models.DateTimeField(_("first referred"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("fixed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    fixed_question_sent_at = models.DateTimeField(
+        _("reporter asked if fixed"), null=True, blank=True
+    )
     # Private: never in public pages, the public API, Open311 answers or exports.
     reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
     reporter_email = models.EmailField(_("reporter's email"), blank=True)

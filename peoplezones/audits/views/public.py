@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peoplezones.assets.api import contribution_limited
+from peoplezones.audits.followup import issue_record_reporter_answer, read_answer_token
 from peoplezones.audits.forms import FollowForm, IssueReportForm
 from peoplezones.audits.models import Audit, Issue, IssueCategory, IssueSubscription
 from peoplezones.audits.permissions import can_manage_issues
@@ -309,6 +311,26 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(subscription.issue.get_absolute_url())
 
 
+@require_safe
+def fixed_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter's one-click answer to “has it been fixed?”."""
+    try:
+        answer = read_answer_token(token)
+    except signing.BadSignature:
+        return render(
+            request,
+            "audits/confirm_failed.html",
+            {"message": _("This link is not right or has expired.")},
+            status=403,
+        )
+    issue = Issue.objects.filter(pk=answer["issue"]).first()
+    if issue is None:
+        raise Http404
+    issue = issue_record_reporter_answer(issue=issue, fixed=bool(answer["fixed"]))
+    messages.success(request, _("Thank you for letting us know."))
+    return redirect(issue.get_absolute_url())
+
+
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """One click from the email stops the updates (and forgets the address)."""
@@ -327,4 +349,5 @@ urlpatterns = [
     path("issues/<int:pk>/follow/", follow, name="issue-follow"),
     path("issues/follow/<str:token>/", follow_confirm, name="subscription-confirm"),
     path("issues/unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
+    path("issues/fixed/<str:token>/", fixed_answer, name="fixed-answer"),
 ]
