@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("peoplezones.assets.urls")),
     path("", include("peoplezones.audits.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
+    path("open311/v2/", include("peoplezones.audits.open311.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

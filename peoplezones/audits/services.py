@@ -108,9 +108,11 @@ def issue_report(
     show_name: bool = False,
     audit: Audit | None = None,
     source: str = Issue.Source.WEB,
+    trusted: bool = False,
 ) -> Issue:
     """Record a problem. With an email from a member of the public it waits for confirmation
-    by the emailed link (unconfirmed reports are not public); staff reports open at once.
+    by the emailed link (unconfirmed reports are not public); staff reports open at once, and
+    so do `trusted` ones (a council system holding an API key), which keep their source.
 
     Photos are re-encoded without metadata. Nothing is saved if anything is wrong.
     """
@@ -123,7 +125,7 @@ def issue_report(
     if accuracy_m is not None and not 0 <= accuracy_m <= 100_000:
         raise ValidationError({"accuracy_m": _("The accuracy must be a distance in metres.")})
     staff = can_manage_issues(actor)
-    needs_confirmation = bool(reporter_email.strip()) and not staff
+    needs_confirmation = bool(reporter_email.strip()) and not (staff or trusted)
     issue = Issue(
         category=category,
         audit=audit,
@@ -138,7 +140,7 @@ def issue_report(
         show_name=show_name and bool(reporter_name.strip()),
         state=Issue.State.UNCONFIRMED if needs_confirmation else Issue.State.OPEN,
         confirmed_at=None if needs_confirmation else timezone.now(),
-        source=Issue.Source.STAFF if staff else source,
+        source=Issue.Source.STAFF if staff and not trusted else source,
         created_by=_audit_actor(actor),
     )
     issue.zone = audit.zone if audit is not None else zone_for_point(lat=latitude, lon=longitude)

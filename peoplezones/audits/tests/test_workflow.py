@@ -220,3 +220,22 @@ def test_followers_confirm_then_hear_of_public_moves(moderator, django_capture_o
     assert "/issues/unsubscribe/" in mail.outbox[1].body
     assert mail.outbox[1].to == ["follower@example.net"]
     assert timezone.now()
+
+
+def test_trusted_reports_open_at_once_and_keep_their_source(
+    user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = issue_report(
+            actor=user,
+            category=IssueCategoryFactory(),
+            latitude=52.638,
+            longitude=-1.185,
+            reporter_email="resident@example.net",
+            source=Issue.Source.OPEN311,
+            trusted=True,
+        )
+
+    assert issue.state == Issue.State.OPEN
+    assert issue.source == Issue.Source.OPEN311
+    assert mail.outbox == []
