@@ -14,6 +14,7 @@ from peoplezones.accounts.selectors import (
 )
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.selectors import owned_asset_list
+from peoplezones.audits.permissions import managed_zone_ids
 
 
 class LoginView(auth_views.LoginView):
@@ -50,5 +51,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "api_tokens": user_api_tokens(user=user),
             "can_moderate": can_moderate_assets(user),
             "owned_assets": owned_asset_list(user=user),
+            "manages_issues": managed_zone_ids(user=user) != set(),
         },
     )

@@ -1,15 +1,17 @@
 """Reads of issues and audits, scoped to what the acting user may see."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from peoplezones.audits.models import Audit, Issue, IssueCategory, IssuePhoto, IssueUpdate
-from peoplezones.audits.permissions import can_manage_issues
+from peoplezones.audits.permissions import can_manage_issues, managed_zone_ids
 from peoplezones.audits.workflow import OPEN_STATES, PUBLIC_STATES
 from peoplezones.core import geo
 
 DUPLICATE_RADIUS_M = 250
+QUEUE_STATES = (Issue.State.UNCONFIRMED, Issue.State.OPEN)
 
 
 def category_list(*, audit: Audit | None = None) -> QuerySet[IssueCategory]:
@@ -126,12 +128,67 @@ def audit_list(*, user: Any, zone: Any = None) -> QuerySet[Audit]:
     return audits.order_by("-starts")
 
 
-def validation_queue(*, user: Any) -> QuerySet[Issue]:
-    """Open issues nobody has looked at yet, and unconfirmed ones, oldest first (staff only)."""
-    if not can_manage_issues(user):
-        return Issue.objects.none()
-    return (
-        Issue.objects.filter(Q(state=Issue.State.OPEN) | Q(state=Issue.State.UNCONFIRMED))
-        .select_related("category", "zone", "audit")
-        .order_by("created")
+def _managed_issues(user: Any) -> QuerySet[Issue]:
+    zone_ids = managed_zone_ids(user=user)
+    if zone_ids is None:
+        return Issue.objects.all()
+    return Issue.objects.filter(zone_id__in=zone_ids)
+
+
+def _filtered(
+    issues: QuerySet[Issue],
+    *,
+    zone: Any = None,
+    audit: Audit | None = None,
+    category: IssueCategory | None = None,
+    states: Iterable[str] | None = None,
+    ids: Iterable[int] | None = None,
+) -> QuerySet[Issue]:
+    if zone is not None:
+        issues = issues.filter(zone=zone)
+    if audit is not None:
+        issues = issues.filter(audit=audit)
+    if category is not None:
+        issues = issues.filter(category=category)
+    if states:
+        issues = issues.filter(state__in=list(states))
+    if ids is not None:
+        issues = issues.filter(pk__in=list(ids))
+    return issues.select_related("category", "zone", "audit").order_by("created", "pk")
+
+
+def staff_issue_list(
+    *,
+    user: Any,
+    zone: Any = None,
+    audit: Audit | None = None,
+    category: IssueCategory | None = None,
+    states: Iterable[str] | None = None,
+    ids: Iterable[int] | None = None,
+) -> QuerySet[Issue]:
+    """Every issue this user manages (unconfirmed and hidden ones too), filtered, oldest first.
+
+    The programme team and moderators manage all zones; a zone officer the zones they serve.
+    Anyone else gets nothing.
+    """
+    return _filtered(
+        _managed_issues(user),
+        zone=zone,
+        audit=audit,
+        category=category,
+        states=states,
+        ids=ids,
+    )
+
+
+def validation_queue(
+    *,
+    user: Any,
+    zone: Any = None,
+    audit: Audit | None = None,
+    category: IssueCategory | None = None,
+) -> QuerySet[Issue]:
+    """New and unconfirmed issues of the zones this user manages, oldest first."""
+    return staff_issue_list(
+        user=user, zone=zone, audit=audit, category=category, states=QUEUE_STATES
     )
