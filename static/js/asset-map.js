@@ -112,6 +112,36 @@
     }
     map.on("click", function (event) { place(event.latlng, false); });
     var form = element.closest("form");
+    var photo = form && form.querySelector("input[type=file][name=photo]");
+    if (photo && form.dataset.photoLocationUrl && window.fetch && window.FormData) {
+      // A photo's GPS tag only suggests the pin, and only when none is placed yet.
+      photo.addEventListener("change", function () {
+        if (!photo.files.length || latInput.value || lonInput.value) {
+          return;
+        }
+        var data = new FormData();
+        data.append("photo", photo.files[0]);
+        var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+        fetch(form.dataset.photoLocationUrl, {
+          method: "POST",
+          body: data,
+          headers: token ? { "X-CSRFToken": token.value } : {},
+          credentials: "same-origin"
+        })
+          .then(function (response) { return response.ok ? response.json() : {}; })
+          .then(function (point) {
+            if (typeof point.lat === "number" && !latInput.value) {
+              map.setView([point.lat, point.lon], 17);
+              place(L.latLng(point.lat, point.lon), false);
+              var said = form.querySelector("[data-locate-status]");
+              if (said) {
+                said.textContent = form.dataset.photoPlaced || "";
+              }
+            }
+          })
+          .catch(function () {});
+      });
+    }
     var locate = form && form.querySelector("[data-locate]");
     var status = form && form.querySelector("[data-locate-status]");
     if (locate && "geolocation" in navigator) {

@@ -181,3 +181,30 @@ def test_zone_page_links_to_reporting(client, zone):
     content = client.get(zone.get_absolute_url()).content.decode()
 
     assert reverse("audits:zone-issues", kwargs={"slug": zone.slug}) in content
+
+
+def test_photo_location_suggests_the_pin_from_gps_and_stores_nothing(
+    client, db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.new("RGB", (40, 30), "grey")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (52.0, 46.0, 21.0), 3: "W", 4: (1.0, 11.0, 33.0)}
+    data = io.BytesIO()
+    image.save(data, format="JPEG", exif=exif)
+
+    with_gps = client.post(
+        reverse("audits:photo-location"),
+        {"photo": SimpleUploadedFile("a.jpg", data.getvalue(), content_type="image/jpeg")},
+    ).json()
+    without = client.post(
+        reverse("audits:photo-location"),
+        {"photo": SimpleUploadedFile("b.txt", b"hello", content_type="text/plain")},
+    ).json()
+    missing = client.post(reverse("audits:photo-location"), {})
+
+    assert round(with_gps["lat"], 3) == 52.773
+    assert round(with_gps["lon"], 3) == -1.193
+    assert without == {}
+    assert missing.status_code == 400
+    assert list(tmp_path.iterdir()) == []

@@ -34,6 +34,8 @@ from peoplezones.audits.services import (
     subscription_create,
 )
 from peoplezones.audits.workflow import CLOSED_STATES, OPEN_STATES
+from peoplezones.core import geo
+from peoplezones.core.images import MAX_UPLOAD_BYTES, exif_gps
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get
 
@@ -228,6 +230,22 @@ def _attach(form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
+@require_POST
+def photo_location(request: HttpRequest) -> JsonResponse:
+    """Where a chosen photo was taken, to suggest the pin; the photo is read and forgotten."""
+    upload = request.FILES.get("photo")
+    if upload is None or upload.size > MAX_UPLOAD_BYTES:
+        return JsonResponse({"detail": _("Send one photo of 10 MB or less.")}, status=400)
+    point = exif_gps(upload.read())
+    if point is None:
+        return JsonResponse({})
+    try:
+        lat, lon = geo.validate_point(lat=point[0], lon=point[1])
+    except geo.GeoError:
+        return JsonResponse({})
+    return JsonResponse({"lat": lat, "lon": lon})
+
+
 @require_safe
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = _issue_or_404(request, pk)
@@ -343,6 +361,7 @@ urlpatterns = [
     path("audits/<slug:slug>/", audit_detail, name="audit-detail"),
     path("issues/report/", report, name="report"),
     path("issues/points.json", issue_points, name="issue-points"),
+    path("issues/photo-location.json", photo_location, name="photo-location"),
     path("issues/<int:pk>/", issue_detail, name="issue-detail"),
     path("issues/<int:pk>/confirm/<str:token>/", confirm, name="issue-confirm"),
     path("issues/<int:pk>/me-too/", support, name="issue-support"),
