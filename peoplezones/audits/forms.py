@@ -37,6 +37,7 @@ class IssueReportForm(forms.Form):
     )
     show_name = forms.BooleanField(label=_("Show my name on the report"), required=False)
     checked_nearby = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    client_report_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     nickname = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args, category: IssueCategory, **kwargs):

@@ -201,6 +201,8 @@ class Issue(TimeStampedModel):
     referred_at = models.DateTimeField(_("first referred"), null=True, blank=True)
     fixed_at = models.DateTimeField(_("fixed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set by a phone that queued the report offline, so that sending it twice saves it once.
+    client_report_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     fixed_question_sent_at = models.DateTimeField(
         _("reporter asked if fixed"), null=True, blank=True
     )

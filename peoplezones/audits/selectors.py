@@ -72,6 +72,11 @@ def issue_get(*, user: Any, pk: int) -> Issue:
     return issue
 
 
+def issue_for_client_report(*, client_report_id: Any) -> Issue | None:
+    """The issue a phone already sent with this id, if any (offline queues retry)."""
+    return Issue.objects.filter(client_report_id=client_report_id).first()
+
+
 def issue_photos(*, user: Any, issue: Issue) -> list[IssuePhoto]:
     """The photos this user may see: staff see hidden ones too."""
     photos = list(issue.photos.all())

@@ -109,13 +109,20 @@ def issue_report(
     audit: Audit | None = None,
     source: str = Issue.Source.WEB,
     trusted: bool = False,
+    client_report_id: Any = None,
 ) -> Issue:
     """Record a problem. With an email from a member of the public it waits for confirmation
     by the emailed link (unconfirmed reports are not public); staff reports open at once, and
     so do `trusted` ones (a council system holding an API key), which keep their source.
 
-    Photos are re-encoded without metadata. Nothing is saved if anything is wrong.
+    Photos are re-encoded without metadata. Nothing is saved if anything is wrong. A report
+    sent again with the same `client_report_id` (a phone retrying its offline queue) returns the
+    issue saved the first time.
     """
+    if client_report_id is not None:
+        already = Issue.objects.filter(client_report_id=client_report_id).first()
+        if already is not None:
+            return already
     if not category.active:
         raise ValidationError({"category": _("This kind of problem is not collected any more.")})
     try:
@@ -142,6 +149,7 @@ def issue_report(
         confirmed_at=None if needs_confirmation else timezone.now(),
         source=Issue.Source.STAFF if staff and not trusted else source,
         created_by=_audit_actor(actor),
+        client_report_id=client_report_id,
     )
     issue.zone = audit.zone if audit is not None else zone_for_point(lat=latitude, lon=longitude)
     issue.full_clean()

@@ -208,3 +208,19 @@ def test_photo_location_suggests_the_pin_from_gps_and_stores_nothing(
     assert without == {}
     assert missing.status_code == 400
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_sent_twice_with_the_same_client_id_is_saved_once(client, light):
+    data = {
+        **FORM,
+        "reporter_email": "",
+        "attr_fault": "Flickering",
+        "client_report_id": "6f1c1d7e-7d7b-4a55-9a3e-0b9f3f0c2a11",
+    }
+
+    first = client.post(_url(light), data)
+    second = client.post(_url(light), data)
+
+    assert first.status_code == second.status_code == 200
+    assert Issue.objects.count() == 1
+    assert f"#{Issue.objects.get().pk}" in second.content.decode()

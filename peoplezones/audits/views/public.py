@@ -191,6 +191,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     reporter_phone=data["reporter_phone"],
                     show_name=data["show_name"],
                     audit=audit,
+                    client_report_id=data.get("client_report_id"),
                 )
             except ValidationError as error:
                 _attach(form, error)
