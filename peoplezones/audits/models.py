@@ -240,6 +240,14 @@ class Issue(TimeStampedModel):
 
         return reverse("audits:issue-detail", kwargs={"pk": self.pk})
 
+    @property
+    def attribute_answers(self) -> list[tuple[str, str]]:
+        """The answers to the category's extra questions, with each question's own words."""
+        labels = {
+            q.get("code"): q.get("label", q.get("code")) for q in self.category.extra_attributes
+        }
+        return [(labels.get(code, code), value) for code, value in self.attributes.items()]
+
 
 class IssuePhoto(TimeStampedModel):
     """A photo of an issue, re-encoded with all metadata removed; staff may hide it."""
