@@ -2,7 +2,6 @@
 
 import datetime
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -15,7 +14,7 @@ from peoplezones.assets.models import Asset, Category, Event
 from peoplezones.assets.selectors import asset_get, asset_list, event_get, upcoming_occurrences
 from peoplezones.assets.serializers import asset_feature, occurrence_data
 from peoplezones.assets.services import asset_create, asset_transition, event_create
-from peoplezones.core import geo
+from peoplezones.core.api_helpers import bbox_or_400, paged_feature_collection
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get
 
@@ -67,35 +66,21 @@ def assets(request: HttpRequest, filters: Query[AssetFilters]) -> dict[str, Any]
 
     Sensitive assets have `geometry: null` and are left out when a `bbox` is given.
     """
-    bbox = None
-    if filters.bbox:
-        try:
-            bbox = geo.parse_bbox(filters.bbox)
-        except geo.GeoError as error:
-            raise HttpError(400, " ".join(error.messages)) from None
     found = asset_list(
         user=request.auth,
         zone=_zone_or_400(request, filters.zone),
         category=_category_or_400(filters.category),
         q=filters.q,
-        bbox=bbox,
+        bbox=bbox_or_400(filters.bbox),
     )
-    count = found.count()
-    offset = (filters.page - 1) * filters.page_size
-    page = list(found[offset : offset + filters.page_size])
-
-    def link(page_number: int) -> str:
-        params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-        params["page"] = page_number
-        return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
-
-    return {
-        "type": "FeatureCollection",
-        "count": count,
-        "next": link(filters.page + 1) if offset + len(page) < count else None,
-        "previous": link(filters.page - 1) if filters.page > 1 else None,
-        "features": [asset_feature(asset) for asset in page],
-    }
+    return paged_feature_collection(
+        request,
+        items=found,
+        page=filters.page,
+        page_size=filters.page_size,
+        params=filters.dict(),
+        feature=asset_feature,
+    )
 
 
 @router.get("/assets/{asset_id}", summary="One published asset as a GeoJSON Feature")

@@ -1,7 +1,6 @@
 """Issues in the API: public reports (multipart, with photos), GeoJSON reads, staff moves."""
 
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -16,7 +15,7 @@ from peoplezones.audits.selectors import issue_get, issue_list, issue_photos
 from peoplezones.audits.serializers import issue_feature, issue_private_properties
 from peoplezones.audits.services import issue_report, issue_transition
 from peoplezones.audits.workflow import CLOSED_STATES, OPEN_STATES
-from peoplezones.core import geo
+from peoplezones.core.api_helpers import bbox_or_400, paged_feature_collection
 from peoplezones.zones.models import Zone
 
 router = Router(tags=["issues"], auth=optional_token_auth)
@@ -61,36 +60,22 @@ def _states(value: str | None) -> list[str] | None:
 
 @router.get("/issues", summary="Reported issues as a GeoJSON FeatureCollection (public fields)")
 def issues(request: HttpRequest, filters: Query[IssueFilters]) -> dict[str, Any]:
-    bbox = None
-    if filters.bbox:
-        try:
-            bbox = geo.parse_bbox(filters.bbox)
-        except geo.GeoError as error:
-            raise HttpError(400, " ".join(error.messages)) from None
     found = issue_list(
         user=request.auth,
         zone=_lookup(Zone, "slug", filters.zone, "zone"),
         audit=_lookup(Audit, "slug", filters.audit, "audit"),
         category=_lookup(IssueCategory, "code", filters.category, "category"),
         states=_states(filters.state),
-        bbox=bbox,
+        bbox=bbox_or_400(filters.bbox),
     )
-    count = found.count()
-    offset = (filters.page - 1) * filters.page_size
-    page = list(found[offset : offset + filters.page_size])
-
-    def link(number: int) -> str:
-        params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
-        params["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
-
-    return {
-        "type": "FeatureCollection",
-        "count": count,
-        "next": link(filters.page + 1) if offset + len(page) < count else None,
-        "previous": link(filters.page - 1) if filters.page > 1 else None,
-        "features": [issue_feature(issue) for issue in page],
-    }
+    return paged_feature_collection(
+        request,
+        items=found,
+        page=filters.page,
+        page_size=filters.page_size,
+        params=filters.dict(),
+        feature=issue_feature,
+    )
 
 
 @router.get("/issues/{issue_id}", summary="One issue; staff also see private fields and photos")

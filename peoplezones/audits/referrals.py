@@ -31,6 +31,7 @@ from peoplezones.audits.permissions import can_manage_issues
 from peoplezones.audits.services import issue_add_note, issue_transition
 from peoplezones.audits.workflow import OPEN_STATES, TRANSITIONS
 from peoplezones.core import geo
+from peoplezones.core.csvsafe import csv_safe
 from peoplezones.core.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -53,17 +54,9 @@ COUNCIL_COLUMNS = [
 ]
 # The moves a body may make on the issues referred to it (the workflow allows it as actor).
 BODY_ACTIONS = ("investigate", "schedule", "start", "fix", "unable", "not_responsible")
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 OPEN311_TIMEOUT_SECONDS = 15
 # A GeoReport answer is a few hundred bytes; anything far larger is not one.
 OPEN311_MAX_ANSWER_BYTES = 1_000_000
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _when(moment: datetime | None) -> str:
@@ -112,7 +105,7 @@ def referral_csv(*, issues: Iterable[Issue]) -> str:
             issue.zone.name if issue.zone_id and issue.zone else "",
             issue_link(issue),
         ]
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
     return out.getvalue()
 
 

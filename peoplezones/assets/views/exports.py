@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from peoplezones.assets.models import Asset
 from peoplezones.assets.selectors import asset_list
 from peoplezones.assets.serializers import asset_properties, feature_collection
+from peoplezones.core.csvsafe import csv_safe
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_list
 
@@ -46,8 +47,6 @@ CSV_COLUMNS = [
     "url",
 ]
 DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 
 
@@ -57,13 +56,6 @@ def opening_hours_text(opening_hours: list[dict[str, Any]]) -> str:
     return "; ".join(
         f"{DAY_ABBREVIATIONS[item['day']]} {item['opens']}-{item['closes']}" for item in periods
     )
-
-
-def csv_safe(value: Any) -> Any:
-    """A cell value that a spreadsheet will show as text rather than run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _public_assets(zone: Zone | None) -> Iterable[Asset]:
