@@ -5,9 +5,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,7 +14,7 @@ from peoplezones.assets.permissions import can_edit_asset, can_moderate_assets
 from peoplezones.assets.workflow import TRANSITIONS
 from peoplezones.core import geo
 from peoplezones.core.images import reencode_image
-from peoplezones.core.services import audit_record
+from peoplezones.core.services import audit_record, email_after_commit
 from peoplezones.zones.selectors import zone_for_point
 
 # The fields a contributor, an owner or an import may set. Status, zone, source and the private
@@ -275,22 +273,15 @@ def asset_change_decide(
         data={"reason": change.reason},
     )
     if change.contributor_email:
-        _notify_later(
-            change.contributor_email,
-            _("Your suggested change to %(name)s") % {"name": change.asset.name},
-            _("Thank you. A moderator has made your change.")
+        email_after_commit(
+            to=change.contributor_email,
+            subject=_("Your suggested change to %(name)s") % {"name": change.asset.name},
+            body=_("Thank you. A moderator has made your change.")
             if approve
             else _("Thank you. A moderator did not make your change: %(reason)s")
             % {"reason": change.reason},
         )
     return change
-
-
-def _notify_later(to: str, subject: str, body: str) -> None:
-    # Sent only once the transaction commits: a rolled-back decision sends nothing.
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
-    )
 
 
 @transaction.atomic
@@ -341,7 +332,9 @@ def asset_transition(*, asset: Any, actor: Any, action: str, reason: str = "") -
                 "name": name,
                 "reason": reason.strip(),
             }
-        _notify_later(asset.contributor_email, _("Your contribution to People Zones"), body)
+        email_after_commit(
+            to=asset.contributor_email, subject=_("Your contribution to People Zones"), body=body
+        )
     return asset
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peoplezones.audits.models import Issue
-from peoplezones.audits.services import _email_later, _record_update, issue_transition
+from peoplezones.audits.services import issue_transition, timeline_add
 from peoplezones.audits.workflow import OPEN_STATES
-from peoplezones.core.services import audit_record
+from peoplezones.core.services import audit_record, email_after_commit
 
 SALT = "audits.fixed-question"
 ANSWER_LINK_MAX_AGE = datetime.timedelta(days=90)
@@ -56,11 +56,11 @@ def issue_ask_if_fixed(*, issue: Issue) -> bool:
             "audits:fixed-answer", kwargs={"token": answer_token(issue=issue, fixed=fixed)}
         )
 
-    _email_later(
-        issue.reporter_email,
-        _("Has it been fixed? (%(category)s, #%(id)s)")
+    email_after_commit(
+        to=issue.reporter_email,
+        subject=_("Has it been fixed? (%(category)s, #%(id)s)")
         % {"category": issue.category.name, "id": issue.pk},
-        _(
+        body=_(
             "You reported a problem (%(category)s, #%(id)s). We passed it on to be fixed. "
             "Has it been fixed?\n\nYes, it is fixed: %(yes)s\n\nNo, not yet: %(no)s"
         )
@@ -82,7 +82,7 @@ def issue_record_reporter_answer(*, issue: Issue, fixed: bool) -> Issue:
             text=_("The person who reported it says it is fixed."),
         )
     if not fixed and issue.state in OPEN_STATES:
-        _record_update(
+        timeline_add(
             issue=issue,
             actor=None,
             text=_("The person who reported it says it is not fixed yet."),

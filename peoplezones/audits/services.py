@@ -5,7 +5,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -26,7 +25,7 @@ from peoplezones.audits.permissions import can_manage_issues
 from peoplezones.audits.workflow import CLOSED_STATES, TRANSITIONS
 from peoplezones.core import geo
 from peoplezones.core.images import reencode_image
-from peoplezones.core.services import audit_record
+from peoplezones.core.services import audit_record, email_after_commit
 from peoplezones.zones.selectors import zone_for_point
 
 
@@ -65,7 +64,7 @@ def _clean_attributes(category: IssueCategory, answers: dict[str, Any] | None) -
     return cleaned
 
 
-def _record_update(
+def timeline_add(
     *,
     issue: Issue,
     actor: Any,
@@ -159,7 +158,7 @@ def issue_report(
         photo = IssuePhoto(issue=issue, width=width, height=height)
         photo.image.save(content.name, content, save=False)
         photo.save()
-    _record_update(issue=issue, actor=actor, state_to=issue.state, public=False)
+    timeline_add(issue=issue, actor=actor, state_to=issue.state, public=False)
     audit_record(
         actor=_audit_actor(actor),
         verb="issue.report",
@@ -171,22 +170,16 @@ def issue_report(
         link = settings.SITE_URL + reverse(
             "audits:issue-confirm", kwargs={"pk": issue.pk, "token": issue.confirmation_token}
         )
-        _email_later(
-            issue.reporter_email,
-            _("Confirm your report"),
-            _(
+        email_after_commit(
+            to=issue.reporter_email,
+            subject=_("Confirm your report"),
+            body=_(
                 "Thank you for reporting a problem (%(category)s). Open this link to confirm it "
                 "and make it public:\n\n%(link)s\n\nIf you did not report it, ignore this email."
             )
             % {"category": category.name, "link": link},
         )
     return issue
-
-
-def _email_later(to: str, subject: str, body: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
-    )
 
 
 @transaction.atomic
@@ -263,7 +256,7 @@ def issue_transition(
         issue.fixed_at = issue.closed_at = None
         fields += ["fixed_at", "closed_at"]
     issue.save(update_fields=list(dict.fromkeys(fields)))
-    _record_update(
+    timeline_add(
         issue=issue, actor=actor, text=text, public=public, state_from=before, state_to=issue.state
     )
     audit_record(
@@ -290,7 +283,9 @@ def _notify_followers(issue: Issue, headline: str, text: str) -> None:
         body = f"{headline}\n\n{text}\n\n{settings.SITE_URL}{issue.get_absolute_url()}\n\n" + _(
             "Stop these emails: %(link)s"
         ) % {"link": unsubscribe}
-        _email_later(email, _("Update on issue %(id)s") % {"id": issue.pk}, body)
+        email_after_commit(
+            to=email, subject=_("Update on issue %(id)s") % {"id": issue.pk}, body=body
+        )
 
 
 @transaction.atomic
@@ -300,7 +295,7 @@ def issue_add_note(*, issue: Issue, actor: Any, text: str, public: bool = True) 
         raise PermissionDenied(_("Only staff can add notes."))
     if not text.strip():
         raise ValidationError({"text": _("Write the note.")})
-    update = _record_update(issue=issue, actor=actor, text=text, public=public)
+    update = timeline_add(issue=issue, actor=actor, text=text, public=public)
     audit_record(
         actor=actor, verb="issue.note", target=issue, zone=issue.zone, data={"public": public}
     )
@@ -360,10 +355,10 @@ def subscription_create(*, issue: Issue, email: str) -> IssueSubscription:
     link = settings.SITE_URL + reverse(
         "audits:subscription-confirm", kwargs={"token": subscription.token}
     )
-    _email_later(
-        subscription.email,
-        _("Confirm you want updates on issue %(id)s") % {"id": issue.pk},
-        _("Open this link to get an email when issue %(id)s changes:\n\n%(link)s")
+    email_after_commit(
+        to=subscription.email,
+        subject=_("Confirm you want updates on issue %(id)s") % {"id": issue.pk},
+        body=_("Open this link to get an email when issue %(id)s changes:\n\n%(link)s")
         % {"id": issue.pk, "link": link},
     )
     return subscription

@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import models, transaction
 
 from peoplezones.core.models import AuditEvent
@@ -34,3 +36,13 @@ def audit_record(
     event.full_clean()
     event.save()
     return event
+
+
+def email_after_commit(*, to: str, subject: str, body: str) -> None:
+    """Send an email once the current transaction commits: a rolled-back change sends nothing.
+
+    A failing mail server must not undo the change the email is about, so errors are not raised.
+    """
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+    )
