@@ -1,5 +1,5 @@
-from peoplezones.audits.views import public, staff
+from peoplezones.audits.views import offline, public, staff
 
 app_name = "audits"
 
-urlpatterns = [*public.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*public.urlpatterns, *staff.urlpatterns, *offline.urlpatterns]
