@@ -112,6 +112,19 @@ def asset_get(*, user: Any, pk: int) -> Asset:
     return _with_details(Asset.objects.filter(visible)).prefetch_related("photos").get(pk=pk)
 
 
+def asset_category_slugs(*, asset_ids: list[int]) -> dict[int, list[str]]:
+    """Each asset's category slugs in taxonomy order, for many assets in one query."""
+    slugs: dict[int, list[str]] = {}
+    links = (
+        Asset.categories.through.objects.filter(asset_id__in=asset_ids)
+        .order_by("category__order", "category__name")
+        .values_list("asset_id", "category__slug")
+    )
+    for asset_id, slug in links:
+        slugs.setdefault(asset_id, []).append(slug)
+    return slugs
+
+
 def owned_asset_list(*, user: Any) -> QuerySet[Asset]:
     """The assets a signed-in person added or looks after, in any state."""
     if not getattr(user, "is_authenticated", False):

@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 
 from peoplezones.assets.models import Asset, Event
 from peoplezones.assets.recurrence import Occurrence
+from peoplezones.assets.selectors import asset_category_slugs
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -26,15 +27,18 @@ def _detail_url(name: str, pk: int) -> str:
     return _url_templates[key].replace("999999999", str(pk))
 
 
-def asset_properties(asset: Asset) -> dict[str, Any]:
-    """The public facts about an asset (its categories and zone should be prefetched)."""
+def asset_properties(asset: Asset, *, categories: list[str] | None = None) -> dict[str, Any]:
+    """The public facts about an asset (its zone should be loaded; its categories prefetched,
+    or their slugs given)."""
     return {
         "id": asset.pk,
         "uuid": str(asset.uuid),
         "name": asset.name,
         "description": asset.description,
         "asset_class": asset.asset_class,
-        "categories": [c.slug for c in asset.categories.all()],
+        "categories": (
+            categories if categories is not None else [c.slug for c in asset.categories.all()]
+        ),
         "zone": asset.zone.slug if asset.zone_id and asset.zone else None,
         "address": "" if asset.sensitive else asset.address,
         "postcode": _outward(asset.postcode) if asset.sensitive else asset.postcode,
@@ -71,6 +75,20 @@ def asset_feature(asset: Asset) -> dict[str, Any]:
         "geometry": asset_geometry(asset),
         "properties": asset_properties(asset),
     }
+
+
+def asset_features(assets: list[Asset]) -> list[dict[str, Any]]:
+    """Features for a page of assets, their category slugs read in one query."""
+    slugs = asset_category_slugs(asset_ids=[asset.pk for asset in assets])
+    return [
+        {
+            "type": "Feature",
+            "id": asset.pk,
+            "geometry": asset_geometry(asset),
+            "properties": asset_properties(asset, categories=slugs.get(asset.pk, [])),
+        }
+        for asset in assets
+    ]
 
 
 def feature_collection(assets: Any, **extra: Any) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def issues(request: HttpRequest, filters: Query[IssueFilters]) -> dict[str, Any]
         page=filters.page,
         page_size=filters.page_size,
         params=filters.dict(),
-        feature=issue_feature,
+        features=lambda rows: [issue_feature(issue) for issue in rows],
     )
 
 

@@ -28,9 +28,13 @@ def paged_feature_collection(
     page: int,
     page_size: int,
     params: dict[str, Any],
-    feature: Callable[[Any], dict[str, Any]],
+    features: Callable[[list[Any]], list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    """One page of a GeoJSON FeatureCollection, with `count`, `next` and `previous` links."""
+    """One page of a GeoJSON FeatureCollection, with `count`, `next` and `previous` links.
+
+    `features` turns the page's rows into features all at once, so that it can load what the
+    rows need in one query rather than one per row.
+    """
     count = items.count()
     offset = (page - 1) * page_size
     rows = list(items[offset : offset + page_size])
@@ -45,5 +49,5 @@ def paged_feature_collection(
         "count": count,
         "next": link(page + 1) if offset + len(rows) < count else None,
         "previous": link(page - 1) if page > 1 else None,
-        "features": [feature(row) for row in rows],
+        "features": features(rows),
     }
