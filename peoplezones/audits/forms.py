@@ -9,8 +9,18 @@ from peoplezones.audits.models import IssueCategory
 class IssueReportForm(forms.Form):
     """Step two of reporting: where, what, and (optionally) who. The category was step one."""
 
-    latitude = forms.FloatField(label=_("Latitude"), help_text=_("For example, 52.7725."))
-    longitude = forms.FloatField(label=_("Longitude"), help_text=_("For example, -1.1925."))
+    latitude = forms.FloatField(
+        label=_("Latitude"), required=False, help_text=_("For example, 52.7725.")
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, help_text=_("For example, -1.1925.")
+    )
+    postcode = forms.CharField(
+        label=_("Or the nearest postcode"),
+        required=False,
+        max_length=10,
+        help_text=_("If you cannot place a pin. Staff will find the exact spot."),
+    )
     accuracy_m = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=0)
     description = forms.CharField(
         label=_("What is the problem? (optional)"),

@@ -223,4 +223,42 @@ def test_a_report_sent_twice_with_the_same_client_id_is_saved_once(client, light
 
     assert first.status_code == second.status_code == 200
     assert Issue.objects.count() == 1
-    assert f"#{Issue.objects.get().pk}" in second.content.decode()
+    assert "Thank you for your report" in second.content.decode()
+    assert "Is it one of these?" not in second.content.decode()
+
+
+def test_a_known_postcode_places_the_report_when_there_is_no_pin(client, light):
+    from peoplezones.assets.tests.factories import AssetFactory
+
+    AssetFactory(postcode="LE3 9PW", latitude=52.6385, longitude=-1.1855)
+    data = {
+        **FORM,
+        "latitude": "",
+        "longitude": "",
+        "postcode": "le3 9pw",
+        "reporter_email": "",
+        "attr_fault": "Flickering",
+    }
+
+    response = client.post(_url(light), data)
+
+    assert response.status_code == 200
+    issue = Issue.objects.get()
+    assert (issue.latitude, issue.longitude) == (52.6385, -1.1855)
+
+
+def test_no_pin_and_no_known_postcode_is_explained(client, light):
+    data = {
+        **FORM,
+        "latitude": "",
+        "longitude": "",
+        "postcode": "ZZ9 9ZZ",
+        "attr_fault": "Flickering",
+    }
+
+    response = client.post(_url(light), data)
+
+    assert response.status_code == 400
+    assert "Show us where it is" in response.content.decode()
+    assert "ZZ9 9ZZ" in response.content.decode()
+    assert not Issue.objects.exists()

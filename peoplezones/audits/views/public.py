@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peoplezones.assets.api import contribution_limited
+from peoplezones.assets.selectors import postcode_point
 from peoplezones.audits.followup import issue_record_reporter_answer, read_answer_token
 from peoplezones.audits.forms import FollowForm, IssueReportForm
 from peoplezones.audits.models import Audit, Issue, IssueCategory, IssueSubscription
@@ -19,6 +20,7 @@ from peoplezones.audits.permissions import can_manage_issues
 from peoplezones.audits.selectors import (
     audit_list,
     category_list,
+    issue_for_client_report,
     issue_get,
     issue_list,
     issue_photos,
@@ -159,6 +161,28 @@ def report(request: HttpRequest) -> HttpResponse:
     status = 400
     if form.is_valid():
         data = form.cleaned_data
+        if data.get("client_report_id"):
+            # A phone resending its offline queue after a lost answer: say it is done again.
+            already = issue_for_client_report(client_report_id=data["client_report_id"])
+            if already is not None:
+                return render(request, "audits/report_done.html", {"issue": already})
+        if data["latitude"] is None or data["longitude"] is None:
+            point = postcode_point(postcode=data["postcode"]) if data["postcode"] else None
+            if point is None:
+                form.add_error(
+                    "latitude",
+                    _(
+                        "Show us where it is: tap the map, use your location, or give a "
+                        "postcode we know."
+                    ),
+                )
+                return render(
+                    request,
+                    "audits/report_form.html",
+                    _form_context(request, form, audit),
+                    status=400,
+                )
+            data["latitude"], data["longitude"] = point
         nearby = []
         if not data["checked_nearby"]:
             nearby = nearby_open_issues(
