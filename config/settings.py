@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "peoplezones.zones",
     "peoplezones.assets",
     "peoplezones.audits",
+    "peoplezones.governance",
 ]
 
 MIDDLEWARE = [

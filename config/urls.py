@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("peoplezones.core.urls")),
     path("", include("peoplezones.assets.urls")),
     path("", include("peoplezones.audits.urls")),
+    path("", include("peoplezones.governance.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
     path("open311/v2/", include("peoplezones.audits.open311.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
