@@ -436,3 +436,17 @@ def test_account_dashboard_links_staff_to_the_audit_tools(client, moderator, use
         reverse("audits:staff-queue")
         not in client.get(reverse("accounts:dashboard")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["audits/body", "audits/issuecategory", "audits/audit", "audits/issue", "audits/referral"],
+)
+def test_admin_pages_for_audits_open(client, db, model):
+    from peoplezones.accounts.tests.factories import UserFactory as _UserFactory
+
+    IssueFactory()
+    client.force_login(_UserFactory(is_staff=True, is_superuser=True))
+
+    assert client.get(f"/admin/{model}/").status_code == 200
+    assert client.get(f"/admin/{model}/add/").status_code == 200
