@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peoplezones.governance.models import Action, Initiative, Meeting, Member, SteeringGroup
 from peoplezones.governance.permissions import can_view_group_drafts
@@ -144,14 +145,23 @@ def action_summary(*, group: SteeringGroup, on: datetime.date | None = None) -> 
     }
 
 
+def hidden_names(*, group: SteeringGroup) -> list[str]:
+    """Names the public may not see, longest first so that "Ann Smith" goes before "Ann"."""
+    names = [m.name for m in group.members.all() if not m.may_be_named and m.name.strip()]
+    return sorted(names, key=len, reverse=True)
+
+
+def redact(*, text: str, names: list[str]) -> str:
+    """Each of `names` becomes "a resident", whole words only ("Ann" leaves "Annual" alone)."""
+    for name in names:
+        text = re.sub(rf"\b{re.escape(name)}\b", _("a resident"), text, flags=re.IGNORECASE)
+    return text
+
+
 def published_minutes_html(*, meeting: Meeting) -> str:
     """The minutes as the public sees them: residents who did not agree to be named become
     "a resident" wherever their name appears."""
-    html = meeting.minutes
-    hidden = [m.name for m in meeting.group.members.all() if not m.may_be_named and m.name.strip()]
-    for name in sorted(hidden, key=len, reverse=True):
-        html = re.sub(re.escape(name), "a resident", html, flags=re.IGNORECASE)
-    return html
+    return redact(text=meeting.minutes, names=hidden_names(group=meeting.group))
 
 
 def public_attendance(*, meeting: Meeting) -> list[dict[str, str]]:

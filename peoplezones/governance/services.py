@@ -203,6 +203,8 @@ def attendance_set(
 ) -> Attendance:
     """Record whether a member came (or add a guest)."""
     _require_editor(actor, meeting.group)
+    if meeting.minutes_status not in EDITABLE:
+        raise ValidationError(_("Attendance of approved minutes cannot change."))
     if member is not None and member.group_id != meeting.group_id:
         raise ValidationError({"member": _("That person is not a member of this group.")})
     if member is None and not guest_name.strip():

@@ -130,8 +130,7 @@ def test_minutes_are_sanitised(group, member_user):
         meeting=meeting,
         actor=member_user,
         minutes=(
-            '<p onclick="x()">Hello<script>alert(1)</script> '
-            '<a href="javascript:evil()">x</a></p>'
+            '<p onclick="x()">Hello<script>alert(1)</script> <a href="javascript:evil()">x</a></p>'
         ),
     )
 
@@ -208,3 +207,25 @@ def test_composition_counts_without_names(group):
 def test_action_themes_must_belong_to_the_zone(group, member_user):
     with pytest.raises(ValidationError, match="theme of this zone"):
         action_create(group=group, actor=member_user, description="x", theme=ThemeFactory())
+
+
+def test_redaction_matches_whole_names_only(group, member_user):
+    MemberFactory(group=group, name="Ann", sector="resident", agreed_to_be_named=False)
+    meeting = MeetingFactory(group=group)
+    minutes_save(
+        meeting=meeting, actor=member_user, minutes="<p>Ann spoke about the Annual fair.</p>"
+    )
+    meeting.refresh_from_db()
+
+    html = published_minutes_html(meeting=meeting)
+
+    assert html == "<p>a resident spoke about the Annual fair.</p>"
+
+
+def test_attendance_of_approved_minutes_cannot_change(group, member_user):
+    meeting = MeetingFactory(group=group, minutes_status="approved")
+
+    with pytest.raises(ValidationError, match="approved"):
+        attendance_set(
+            meeting=meeting, actor=member_user, member=MemberFactory(group=group), status="present"
+        )
