@@ -240,6 +240,8 @@ TASKS = {
 }
 # Reporters who left an email are asked whether a referred issue is fixed after this long.
 FIXED_QUESTION_AFTER_DAYS = env_int("FIXED_QUESTION_AFTER_DAYS", 28)
+# Owners of steering group actions are reminded this many days before the due date.
+ACTION_REMINDER_DAYS = env_int("ACTION_REMINDER_DAYS", 3)
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_TOKEN_PREFIX = "pz_"  # noqa: S105 (a label, not a secret)
