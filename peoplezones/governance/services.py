@@ -22,6 +22,7 @@ from peoplezones.governance.models import (
     Member,
     Milestone,
     Output,
+    Participant,
     SteeringGroup,
 )
 from peoplezones.governance.permissions import (
@@ -71,6 +72,25 @@ def sanitise_minutes(html: str) -> str:
 def _require_editor(actor: Any, group: SteeringGroup) -> None:
     if not can_edit_group_business(actor, group):
         raise PermissionDenied(_("Only the zone's members and the programme team can do that."))
+
+
+@transaction.atomic
+def group_create(
+    *, zone: Any, actor: Any, name: str, action_prefix: str, terms_of_reference: str = ""
+) -> SteeringGroup:
+    """Set up a zone's steering group (the programme team does this once per zone)."""
+    if not can_manage_initiatives(actor):
+        raise PermissionDenied(_("Only the programme team sets up steering groups."))
+    group = SteeringGroup(
+        zone=zone,
+        name=name.strip(),
+        action_prefix=action_prefix.strip().upper(),
+        terms_of_reference=terms_of_reference.strip(),
+    )
+    group.full_clean()
+    group.save()
+    audit_record(actor=actor, verb="group.create", target=group, zone=zone)
+    return group
 
 
 @transaction.atomic
@@ -454,6 +474,33 @@ def initiative_output_set(
         data={"label": label, "value": value},
     )
     return output
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    initiative: Initiative,
+    actor: Any,
+    name: str,
+    email: str = "",
+    completed: bool = False,
+    joined_leaders_network: bool = False,
+) -> Participant:
+    """Add someone to a leadership programme cohort. Their details stay private."""
+    if not can_manage_initiatives(actor):
+        raise PermissionDenied(_("Only the programme team records participants."))
+    participant = Participant(
+        initiative=initiative,
+        name=name.strip(),
+        email=email.strip(),
+        completed=completed,
+        joined_leaders_network=joined_leaders_network,
+    )
+    participant.full_clean()
+    participant.save()
+    # The audit event names the cohort, never the person.
+    audit_record(actor=actor, verb="initiative.participant.add", target=initiative)
+    return participant
 
 
 @transaction.atomic

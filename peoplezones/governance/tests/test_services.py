@@ -229,3 +229,24 @@ def test_attendance_of_approved_minutes_cannot_change(group, member_user):
         attendance_set(
             meeting=meeting, actor=member_user, member=MemberFactory(group=group), status="present"
         )
+
+
+def test_only_the_programme_team_sets_up_groups_and_cohorts(db, member_user):
+    from peoplezones.governance.services import group_create, participant_add
+    from peoplezones.governance.tests.factories import InitiativeFactory
+    from peoplezones.zones.tests.factories import ZoneFactory
+
+    team = UserFactory(roles=["Programme team"])
+    zone = ZoneFactory()
+
+    with pytest.raises(PermissionDenied):
+        group_create(zone=zone, actor=member_user, name="X", action_prefix="xx")
+    group = group_create(zone=zone, actor=team, name="New Group", action_prefix="ng")
+    assert group.action_prefix == "NG"
+
+    cohort = InitiativeFactory(kind="leadership")
+    with pytest.raises(PermissionDenied):
+        participant_add(initiative=cohort, actor=member_user, name="Private Person")
+    participant_add(initiative=cohort, actor=team, name="Private Person")
+    event = AuditEvent.objects.get(verb="initiative.participant.add")
+    assert "Private Person" not in str(event.data)
