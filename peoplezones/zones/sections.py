@@ -20,6 +20,8 @@ class ZoneSection:
     url_name: str
     order: int = 100
     is_available: Callable[[Any, Any], bool] = lambda zone, user: True
+    # A line of current facts shown under the link (e.g. "11 members; next meeting 9 December").
+    summary: Callable[[Any, Any], str] | None = None
 
     def url_for(self, zone: Any) -> str:
         return reverse(self.url_name, kwargs={"slug": zone.slug})
@@ -35,7 +37,12 @@ def register(section: ZoneSection) -> None:
 def sections_for(*, zone: Any, user: Any) -> list[dict[str, Any]]:
     """The sections to link to from this zone's page, in order, for this user."""
     return [
-        {"title": s.title, "description": s.description, "url": s.url_for(zone)}
+        {
+            "title": s.title,
+            "description": s.description,
+            "summary": s.summary(zone, user) if s.summary else "",
+            "url": s.url_for(zone),
+        }
         for s in sorted(_registry.values(), key=lambda s: (s.order, s.key))
         if s.is_available(zone, user)
     ]

@@ -166,3 +166,20 @@ def test_zone_group_query_count_does_not_grow_with_the_data(
         response = client.get(_url(group))
 
     assert response.status_code == 200
+
+
+def test_zone_page_summarises_the_group_without_names(client, db):
+    from peoplezones.governance.tests.factories import (
+        ActionFactory,
+        MemberFactory,
+        SteeringGroupFactory,
+    )
+
+    group = SteeringGroupFactory()
+    MemberFactory(group=group, name="Hidden Resident")
+    ActionFactory(group=group, due=datetime.date(2020, 1, 1))
+
+    content = client.get(group.zone.get_absolute_url()).content.decode()
+
+    assert "1 member; 1 open action, 1 overdue." in content
+    assert "Hidden Resident" not in content
