@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "peoplezones.assets",
     "peoplezones.audits",
     "peoplezones.governance",
+    "peoplezones.insight",
 ]
 
 MIDDLEWARE = [

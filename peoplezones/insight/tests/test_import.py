@@ -1,0 +1,311 @@
+import csv
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from peoplezones.core.models import AuditEvent
+from peoplezones.insight.models import Crime, ImportRun
+from peoplezones.insight.selectors import crime_counts_by_type, crime_list
+from peoplezones.zones.tests.factories import ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data"
+MARCH = DATA / "2020-03-leicestershire-street.csv"
+JUNE = DATA / "2021-06-leicestershire-street.csv.gz"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context"
+)
+ASB = (
+    ",2020-03,Leicestershire Police,Leicestershire Police,-1.185,52.638,On or near Kay Road,"
+    "E01013721,Leicester 012A,Anti-social behaviour,,"
+)
+
+
+def run(*args: object) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_police_uk", *[str(arg) for arg in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def expected_counts(rows: list[dict[str, str]]) -> dict[str, int]:
+    """The sample's counts worked out here with csv alone, independently of the importer."""
+    return {
+        "read": len(rows),
+        "asb": sum(1 for row in rows if not row["Crime ID"]),
+        "without_location": sum(1 for row in rows if not row["Latitude"]),
+    }
+
+
+def write(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_police_uk_counts_match_the_real_sample():
+    expected = expected_counts(read_rows(MARCH))
+    # The sample must exercise what the counts are about.
+    assert expected["asb"] > 0
+    assert expected["without_location"] > 0
+
+    out, err = run(MARCH)
+
+    assert Crime.objects.count() == expected["read"]
+    assert Crime.objects.filter(crime_id="").count() == expected["asb"]
+    assert Crime.objects.filter(latitude__isnull=True).count() == expected["without_location"]
+    assert not Crime.objects.filter(latitude__isnull=True, zone__isnull=False).exists()
+    run_row = ImportRun.objects.get()
+    assert (run_row.rows_read, run_row.rows_stored, run_row.rows_present) == (
+        expected["read"],
+        expected["read"],
+        0,
+    )
+    assert run_row.rows_without_location == expected["without_location"]
+    assert run_row.rows_skipped == 0
+    assert (
+        f"{expected['read']} rows read, {expected['read']} stored, 0 already present, "
+        f"{expected['without_location']} without location"
+    ) in out
+    assert "row" in err  # the progress bar goes to stderr
+    event = AuditEvent.objects.get(verb="insight.crimes_imported")
+    assert event.data["rows_stored"] == expected["read"]
+
+
+def test_import_police_uk_twice_changes_nothing():
+    expected = expected_counts(read_rows(MARCH))
+    run(MARCH)
+    first = set(Crime.objects.values_list("identity", "id"))
+
+    out, _ = run(MARCH)
+
+    assert set(Crime.objects.values_list("identity", "id")) == first
+    assert f"0 stored, {expected['read']} already present" in out
+    # Not even the audit trail changes.
+    assert ImportRun.objects.count() == 1
+    assert AuditEvent.objects.count() == 1
+
+
+def test_import_police_uk_keeps_identical_asb_rows_apart(tmp_path):
+    other_month = ASB.replace("2020-03", "2020-04")
+    path = write(tmp_path / "asb.csv", HEADER, ASB, ASB, ASB, other_month)
+
+    run(path)
+    run(path)
+
+    assert Crime.objects.filter(month__month=3).count() == 3
+    assert Crime.objects.filter(month__month=4).count() == 1
+    assert len(set(Crime.objects.values_list("identity", flat=True))) == 4
+    assert ImportRun.objects.count() == 1
+
+
+def test_import_police_uk_stores_real_repeated_asb_rows_separately():
+    rows = read_rows(MARCH)
+    asb = [tuple(row.values()) for row in rows if not row["Crime ID"]]
+    assert len(set(asb)) < len(asb)  # the sample holds identical ASB reports
+
+    run(MARCH)
+
+    assert Crime.objects.filter(crime_id="").count() == len(asb)
+
+
+def test_import_police_uk_reads_gzip_and_several_paths():
+    march, june = expected_counts(read_rows(MARCH)), expected_counts(read_rows(JUNE))
+
+    out, _ = run(MARCH, JUNE)
+
+    assert Crime.objects.filter(month__year=2021).count() == june["read"]
+    assert Crime.objects.count() == march["read"] + june["read"]
+    assert f"Total, 2 files:\n  {march['read'] + june['read']} rows read" in out
+
+
+def _other_force(text: str) -> str:
+    """The same rows as if from another force: its name, and Crime IDs of its own."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    rows = csv.reader(io.StringIO(text))
+    writer.writerow(next(rows))
+    for row in rows:
+        if row[0]:
+            row[0] = hashlib.sha256(f"notts{row[0]}".encode()).hexdigest()
+        row[2] = row[3] = "Nottinghamshire Police"
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _archive(tmp_path: Path) -> Path:
+    text = MARCH.read_text(encoding="utf-8")
+    path = tmp_path / "2020-03.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("2020-03/2020-03-leicestershire-street.csv", text)
+        archive.writestr("2020-03/2020-03-nottinghamshire-street.csv", _other_force(text))
+        archive.writestr("2020-03/2020-03-leicestershire-outcomes.csv", "not read")
+    return path
+
+
+def test_import_police_uk_zip_imports_only_the_chosen_force(tmp_path):
+    expected = expected_counts(read_rows(MARCH))
+    archive = _archive(tmp_path)
+
+    run(archive, "--force", "leicestershire")
+
+    assert Crime.objects.count() == expected["read"]
+    assert set(Crime.objects.values_list("falls_within", flat=True)) == {"Leicestershire Police"}
+
+    out, _ = run(archive)
+
+    assert Crime.objects.count() == 2 * expected["read"]
+    assert f"{expected['read']} stored, 0 already present" in out
+    assert f"0 stored, {expected['read']} already present" in out
+
+
+def test_import_police_uk_zip_without_that_force_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="no street files of the force “kent”"):
+        run(_archive(tmp_path), "--force", "kent")
+    assert not Crime.objects.exists()
+
+
+def test_import_police_uk_lists_missing_columns_and_stores_nothing(tmp_path):
+    path = write(tmp_path / "crime.csv", "Crime ID,Month,Longitude,Latitude", "x,2020-03,-1.1,52.6")
+
+    with pytest.raises(CommandError) as error:
+        run(MARCH, path)
+
+    message = str(error.value)
+    assert "not a police.uk street CSV" in message
+    assert "Reported by, Falls within, Location, LSOA code" in message
+    assert not Crime.objects.exists()
+    assert not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a UTF-8 text file"),
+        ("crime.csv.gz", b"Crime ID,Month\n", "cannot be read"),
+        ("crime.zip", b"Crime ID,Month\n", "not a readable .zip archive"),
+        ("crime.xlsx", b"PK\x03\x04", "Give a street CSV"),
+        ("empty.csv", b"", "is empty"),
+    ],
+)
+def test_import_police_uk_refuses_files_that_are_not_police_csv(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(path)
+
+    assert not Crime.objects.exists()
+
+
+def test_import_police_uk_refuses_a_missing_path_before_storing_anything(tmp_path):
+    with pytest.raises(CommandError, match=r"missing\.csv: there is no such file"):
+        run(MARCH, tmp_path / "missing.csv")
+
+    assert not Crime.objects.exists()
+
+
+def test_import_police_uk_file_unreadable_part_way_stores_nothing_from_it(tmp_path):
+    path = tmp_path / "broken.csv"
+    # Far enough down that the check of the header, which reads ahead, does not reach it.
+    rows = "\n".join([HEADER] + [ASB] * 1000) + "\n"
+    path.write_bytes(rows.encode() + b"\xff\xfe broken\n")
+
+    with pytest.raises(CommandError) as error:
+        run(path)
+
+    assert "stops being UTF-8 text after line" in str(error.value)
+    assert "Nothing was stored from this file" in str(error.value)
+
+    assert not Crime.objects.exists()
+
+
+def test_import_police_uk_skips_broken_rows_with_line_and_reason(tmp_path):
+    path = write(
+        tmp_path / "rows.csv",
+        HEADER,
+        ASB,
+        ASB.replace("2020-03", "March 2020"),
+        ASB.replace("2020-03", "2999-01"),
+        ASB.replace("-1.185", ""),
+        ASB.replace("-1.185", "west"),
+        ASB.replace("Anti-social behaviour", ""),
+        ",2020-03,Leicestershire Police",
+        "abc,2020-03,L,L,,,No location,,,Burglary,Under investigation,",
+        "abc,2020-03,L,L,,,No location,,,Burglary,Under investigation,",
+    )
+
+    with pytest.raises(CommandError, match="nothing was stored"):
+        run(path)
+    assert not Crime.objects.exists()
+
+    out, _ = run(path, "--skip-errors")
+
+    assert Crime.objects.count() == 2
+    assert Crime.objects.get(crime_id="abc").location == ""
+    run_row = ImportRun.objects.get()
+    assert run_row.skipped_by_reason == {
+        "bad_month": 1,
+        "bad_point": 1,
+        "future_month": 1,
+        "half_point": 1,
+        "no_crime_type": 1,
+        "repeated_crime_id": 1,
+        "wrong_columns": 1,
+    }
+    assert "line 3: has the month “March 2020”, which is not YYYY-MM." in out
+    assert "line 6: The point has a longitude that is not a number" in out
+    assert "line 10: repeats the Crime ID" in out
+    assert "skipped, month in the future: 1" in out
+
+
+def test_import_police_uk_dry_run_stores_nothing():
+    expected = expected_counts(read_rows(MARCH))
+
+    out, _ = run(MARCH, "--dry-run")
+
+    assert not Crime.objects.exists()
+    assert not ImportRun.objects.exists()
+    assert f"{expected['read']} would be stored" in out
+    assert "Dry run: nothing was stored." in out
+
+
+def test_import_police_uk_sets_the_zone_only_inside_its_boundary(tmp_path):
+    # A triangle, so that part of its bbox lies outside the zone.
+    triangle = {
+        "type": "Polygon",
+        "coordinates": [[[-1.19, 52.635], [-1.18, 52.635], [-1.19, 52.642], [-1.19, 52.635]]],
+    }
+    zone = ZoneFactory(boundary=triangle)
+    inside = ASB.replace("-1.185,52.638", "-1.188,52.636")
+    in_bbox_only = ASB.replace("-1.185,52.638", "-1.181,52.641")
+    far = ASB.replace("-1.185,52.638", "-1.3,52.7")
+    path = write(tmp_path / "zone.csv", HEADER, inside, in_bbox_only, far)
+
+    run(path)
+
+    crimes = {crime.longitude: crime.zone for crime in Crime.objects.all()}
+    assert crimes == {-1.188: zone, -1.181: None, -1.3: None}
+    assert list(crime_list(user=None, zone=zone)) == list(Crime.objects.filter(zone=zone))
+
+
+def test_crime_counts_by_type_counts_the_sample():
+    rows = read_rows(MARCH)
+    run(MARCH)
+
+    counts = {item["crime_type"]: item["count"] for item in crime_counts_by_type(user=None)}
+
+    assert counts["Anti-social behaviour"] == sum(1 for row in rows if not row["Crime ID"])
+    assert sum(counts.values()) == len(rows)
