@@ -3,9 +3,7 @@
 import datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -15,6 +13,7 @@ from peoplezones.assets.selectors import asset_get, asset_list, event_get, upcom
 from peoplezones.assets.serializers import asset_feature, asset_features, occurrence_data
 from peoplezones.assets.services import asset_create, asset_transition, event_create
 from peoplezones.core.api_helpers import bbox_or_400, paged_feature_collection
+from peoplezones.core.http import contribution_limited
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get
 
@@ -47,17 +46,6 @@ def _category_or_400(slug: str | None) -> Category | None:
     if category is None:
         raise HttpError(400, f"There is no category called “{slug}”.")
     return category
-
-
-def contribution_limited(request: HttpRequest) -> bool:
-    """Per-address limit on public contributions (pages and API share it)."""
-    return is_ratelimited(
-        request,
-        group="public-contribution",
-        key="ip",
-        rate=settings.PUBLIC_CONTRIBUTION_RATE,
-        increment=True,
-    )
 
 
 @router.get("/assets", summary="Published assets as a GeoJSON FeatureCollection")

@@ -23,6 +23,7 @@ from peoplezones.assets.models import Asset
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.services import asset_create
 from peoplezones.core import geo
+from peoplezones.core.selectors import within_radius
 
 COLUMNS = (
     "name",
@@ -406,18 +407,9 @@ def _name_key(name: str) -> str:
 
 
 def _nearby_same_name(*, name: str, lat: float, lon: float) -> Asset | None:
-    min_lon, min_lat, max_lon, max_lat = geo.bbox_around(
-        lat=lat, lon=lon, radius_m=DUPLICATE_RADIUS_M
-    )
-    candidates = Asset.objects.filter(
-        latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
-    ).only("id", "name", "latitude", "longitude", "status")
-    for asset in candidates:
-        if (
-            _name_key(asset.name) == _name_key(name)
-            and geo.haversine_m(lat1=lat, lon1=lon, lat2=asset.latitude, lon2=asset.longitude)
-            <= DUPLICATE_RADIUS_M
-        ):
+    candidates = Asset.objects.only("id", "name", "latitude", "longitude", "status")
+    for asset in within_radius(candidates, lat=lat, lon=lon, radius_m=DUPLICATE_RADIUS_M):
+        if _name_key(asset.name) == _name_key(name):
             return asset
     return None
 

@@ -8,7 +8,6 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from peoplezones.accounts.api import optional_token_auth, token_auth
-from peoplezones.assets.api import contribution_limited
 from peoplezones.audits.models import Audit, Issue, IssueCategory
 from peoplezones.audits.permissions import can_manage_issues
 from peoplezones.audits.selectors import issue_get, issue_list, issue_photos
@@ -16,6 +15,7 @@ from peoplezones.audits.serializers import issue_feature, issue_private_properti
 from peoplezones.audits.services import issue_report, issue_transition
 from peoplezones.audits.workflow import CLOSED_STATES, OPEN_STATES
 from peoplezones.core.api_helpers import bbox_or_400, paged_feature_collection
+from peoplezones.core.http import contribution_limited
 from peoplezones.zones.models import Zone
 
 router = Router(tags=["issues"], auth=optional_token_auth)

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from peoplezones.audits.models import Audit, Issue, IssueCategory, IssuePhoto, IssueUpdate
 from peoplezones.audits.permissions import can_manage_issues, managed_zone_ids
 from peoplezones.audits.workflow import OPEN_STATES, PUBLIC_STATES
-from peoplezones.core import geo
+from peoplezones.core.selectors import within_radius
 
 DUPLICATE_RADIUS_M = 250
 QUEUE_STATES = (Issue.State.UNCONFIRMED, Issue.State.OPEN)
@@ -102,28 +102,10 @@ def nearby_open_issues(
     limit: int = 5,
 ) -> list[Issue]:
     """Open public issues of this category within `radius_m`, nearest first: maybe the same."""
-    box = geo.bbox_around(lat=lat, lon=lon, radius_m=radius_m)
-    candidates = (
-        public_issues()
-        .filter(
-            category=category,
-            state__in=OPEN_STATES,
-            latitude__gte=box[1],
-            latitude__lte=box[3],
-            longitude__gte=box[0],
-            longitude__lte=box[2],
-        )
-        .select_related("category")
-    )
-    found = []
-    for issue in candidates:
-        issue.distance_m = geo.haversine_m(
-            lat1=lat, lon1=lon, lat2=issue.latitude, lon2=issue.longitude
-        )
-        if issue.distance_m <= radius_m:
-            found.append(issue)
-    found.sort(key=lambda issue: issue.distance_m)
-    return found[:limit]
+    candidates = public_issues().filter(category=category, state__in=OPEN_STATES)
+    return within_radius(
+        candidates.select_related("category"), lat=lat, lon=lon, radius_m=radius_m
+    )[:limit]
 
 
 def audit_list(*, user: Any, zone: Any = None) -> QuerySet[Audit]:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -14,3 +15,17 @@ def client_ip(request: HttpRequest) -> str:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 (a key, not a bind)
+
+
+def contribution_limited(request: HttpRequest) -> bool:
+    """Per-address limit on what the public sends (assets, reports, suggestions, follows).
+
+    Every page and API endpoint that takes public contributions shares the one count.
+    """
+    return is_ratelimited(
+        request,
+        group="public-contribution",
+        key="ip",
+        rate=settings.PUBLIC_CONTRIBUTION_RATE,
+        increment=True,
+    )

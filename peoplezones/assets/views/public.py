@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from peoplezones.assets.api import contribution_limited
 from peoplezones.assets.forms import (
     AssetContributionForm,
     FlagForm,
@@ -41,7 +40,8 @@ from peoplezones.assets.services import (
     asset_suggest_change,
     asset_update,
 )
-from peoplezones.core import geo
+from peoplezones.core.http import contribution_limited
+from peoplezones.core.selectors import within_radius
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get, zone_list
 
@@ -86,20 +86,10 @@ def _map_page(request: HttpRequest, zone: Zone | None) -> HttpResponse:
             ) % {"postcode": filters["postcode"]}
     results: list = []
     if near is not None:
-        box = geo.bbox_around(lat=near[0], lon=near[1], radius_m=NEAR_RADIUS_M)
-        for asset in assets.filter(
-            sensitive=False,
-            latitude__gte=box[1],
-            latitude__lte=box[3],
-            longitude__gte=box[0],
-            longitude__lte=box[2],
-        ):
-            asset.distance_m = geo.haversine_m(
-                lat1=near[0], lon1=near[1], lat2=asset.latitude, lon2=asset.longitude
-            )
-            if asset.distance_m <= NEAR_RADIUS_M:
-                results.append(asset)
-        results.sort(key=lambda asset: asset.distance_m)
+        # Sensitive assets have no public point, so they are never "near" anything.
+        results = within_radius(
+            assets.filter(sensitive=False), lat=near[0], lon=near[1], radius_m=NEAR_RADIUS_M
+        )
     else:
         results = assets
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from peoplezones.assets.api import contribution_limited
 from peoplezones.assets.selectors import postcode_point
 from peoplezones.audits.followup import issue_record_reporter_answer, read_answer_token
 from peoplezones.audits.forms import FollowForm, IssueReportForm
@@ -37,6 +36,7 @@ from peoplezones.audits.services import (
 )
 from peoplezones.audits.workflow import CLOSED_STATES, OPEN_STATES
 from peoplezones.core import geo
+from peoplezones.core.http import contribution_limited
 from peoplezones.core.images import MAX_UPLOAD_BYTES, exif_gps
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get
