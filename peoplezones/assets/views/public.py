@@ -40,6 +40,7 @@ from peoplezones.assets.services import (
     asset_suggest_change,
     asset_update,
 )
+from peoplezones.core.forms import add_service_errors
 from peoplezones.core.http import contribution_limited
 from peoplezones.core.selectors import within_radius
 from peoplezones.zones.models import Zone
@@ -212,7 +213,7 @@ def asset_add(request: HttpRequest) -> HttpResponse:
                             alt_text=form.cleaned_data["photo_alt"],
                         )
             except ValidationError as error:
-                _attach_errors(form, error, photo_field="photo")
+                add_service_errors(form, error, photo_field="photo")
             else:
                 return redirect("assets:asset-thanks")
     return render(
@@ -221,24 +222,6 @@ def asset_add(request: HttpRequest) -> HttpResponse:
         _add_context(request, form),
         status=status if status != 200 else 400,
     )
-
-
-def _attach_errors(form, error: ValidationError, *, photo_field: str | None = None) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        target = (
-            photo_field
-            if photo_field
-            and getattr(error, "code", "")
-            in {"too_big", "format", "not_image", "damaged", "too_many_pixels"}
-            else None
-        )
-        for message in error.messages:
-            form.add_error(target, message)
 
 
 @require_safe
@@ -281,7 +264,7 @@ def asset_suggest(request: HttpRequest, pk: int) -> HttpResponse:
                         contributor_email=form.cleaned_data["contributor_email"],
                     )
             except ValidationError as error:
-                _attach_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return render(
                     request, "assets/asset_suggest_done.html", {"asset": asset, "direct": direct}

@@ -36,6 +36,7 @@ from peoplezones.audits.services import (
 )
 from peoplezones.audits.workflow import CLOSED_STATES, OPEN_STATES
 from peoplezones.core import geo
+from peoplezones.core.forms import add_service_errors
 from peoplezones.core.http import contribution_limited
 from peoplezones.core.images import MAX_UPLOAD_BYTES, exif_gps
 from peoplezones.zones.models import Zone
@@ -218,7 +219,12 @@ def report(request: HttpRequest) -> HttpResponse:
                     client_report_id=data.get("client_report_id"),
                 )
             except ValidationError as error:
-                _attach(form, error)
+                add_service_errors(
+                    form,
+                    error,
+                    field_names={"attributes": None, "category": None},
+                    photo_field="photo",
+                )
             else:
                 return render(request, "audits/report_done.html", {"issue": issue})
     return render(
@@ -235,24 +241,6 @@ def _form_context(request: HttpRequest, form: IssueReportForm, audit: Audit | No
         "zone": zone,
         "zone_boundary": zone.boundary if zone else None,
     }
-
-
-def _attach(form, error: ValidationError) -> None:
-    mapping = {"latitude": "latitude", "attributes": None, "category": None}
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = mapping.get(field, field if field in form.fields else None)
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        target = (
-            "photo"
-            if getattr(error, "code", "")
-            in {"too_big", "format", "not_image", "damaged", "too_many_pixels"}
-            else None
-        )
-        for message in error.messages:
-            form.add_error(target, message)
 
 
 @require_POST

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from peoplezones.core.forms import add_service_errors
 from peoplezones.governance.exports import DOCX_CONTENT_TYPE, minutes_csv, minutes_docx
 from peoplezones.governance.forms import (
     ALLOWED_TAGS_TEXT,
@@ -78,19 +79,6 @@ def _editor_only(request: HttpRequest, meeting: Meeting) -> None:
         raise PermissionDenied(_("Only the zone's members and the programme team can do that."))
 
 
-def _attach_errors(form: Form, error: ValidationError, names: dict[str, str] | None = None) -> None:
-    """Put a service's messages against the fields they are about (or the whole form)."""
-    names = names or {}
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            target = names.get(field, field)
-            for message in field_messages:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _error_text(error: Exception) -> str:
     return " ".join(getattr(error, "messages", None) or [str(error)])
 
@@ -118,7 +106,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 meeting = meeting_create(group=group, actor=request.user, **form.meeting_fields())
             except ValidationError as error:
-                _attach_errors(form, error, MeetingForm.SERVICE_FIELDS)
+                add_service_errors(form, error, field_names=MeetingForm.SERVICE_FIELDS)
             else:
                 messages.success(request, _("The meeting is arranged. Now build its agenda."))
                 return redirect(_detail_url(meeting))
@@ -233,7 +221,7 @@ def meeting_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The item is on the agenda."))
             return redirect(_detail_url(meeting, "agenda"))
@@ -290,7 +278,7 @@ def meeting_attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
                         guest_organisation=form.cleaned_data["guest_organisation"],
                     )
         except ValidationError as error:
-            _attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Attendance is saved."))
             return redirect(_detail_url(meeting, "attendance"))
@@ -312,7 +300,7 @@ def meeting_minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
                 decisions=form.cleaned_data["decisions"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             removed = form.removed_markup()
             if removed:

@@ -1,0 +1,31 @@
+"""What every form that calls a service needs: the service's messages shown on the form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Codes `core.images.reencode_image` gives a photo it refuses.
+PHOTO_ERROR_CODES = frozenset({"too_big", "format", "not_image", "damaged", "too_many_pixels"})
+
+
+def add_service_errors(
+    form: forms.Form,
+    error: ValidationError,
+    *,
+    field_names: dict[str, str | None] | None = None,
+    photo_field: str | None = None,
+) -> None:
+    """Put a service's ValidationError against the fields it is about, else on the whole form.
+
+    `field_names` maps a service's field names to the form's (None: the whole form); a refused
+    photo goes against `photo_field`.
+    """
+    field_names = field_names or {}
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field_names.get(field, field)
+            for message in messages:
+                form.add_error(target if target in form.fields else None, message)
+        return
+    target = photo_field if getattr(error, "code", "") in PHOTO_ERROR_CODES else None
+    for message in error.messages:
+        form.add_error(target, message)
