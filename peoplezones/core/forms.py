@@ -29,3 +29,8 @@ def add_service_errors(
     target = photo_field if getattr(error, "code", "") in PHOTO_ERROR_CODES else None
     for message in error.messages:
         form.add_error(target, message)
+
+
+def error_text(error: Exception) -> str:
+    """A ValidationError's or PermissionDenied's messages as one line, for a page's banner."""
+    return " ".join(getattr(error, "messages", None) or [str(error)])

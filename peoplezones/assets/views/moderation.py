@@ -15,6 +15,7 @@ from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.selectors import asset_get, moderation_queue
 from peoplezones.assets.services import asset_change_decide, asset_transition, flag_resolve
 from peoplezones.assets.workflow import TRANSITIONS, available_actions
+from peoplezones.core.forms import error_text
 from peoplezones.core.selectors import audit_event_list
 
 BULK_ACTIONS = ("approve", "reject", "archive")
@@ -23,10 +24,6 @@ BULK_ACTIONS = ("approve", "reject", "archive")
 def _moderator_only(request: HttpRequest) -> None:
     if not can_moderate_assets(request.user):
         raise PermissionDenied(_("Only moderators can see the moderation queue."))
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 @login_required
@@ -61,7 +58,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 asset_transition(asset=asset, actor=request.user, action=action, reason=reason)
             done += 1
         except (ValidationError, PermissionDenied) as error:
-            failed.append(f"{asset.name}: {_error_text(error)}")
+            failed.append(f"{asset.name}: {error_text(error)}")
     if done:
         messages.success(request, _("%(count)d changed.") % {"count": done})
     for problem in failed:
@@ -88,7 +85,7 @@ def asset_review(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, PermissionDenied) as problem:
-            error = _error_text(problem)
+            error = error_text(problem)
         else:
             messages.success(request, _("Done."))
             return redirect("assets:moderation-asset", pk=asset.pk)
@@ -126,7 +123,7 @@ def change_review(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, PermissionDenied) as problem:
-            error = _error_text(problem)
+            error = error_text(problem)
         else:
             messages.success(request, _("Done."))
             return redirect("assets:moderation")
@@ -161,7 +158,7 @@ def flag_close(request: HttpRequest, pk: int) -> HttpResponse:
             resolution=request.POST.get("resolution", ""),
         )
     except (ValidationError, PermissionDenied) as problem:
-        messages.error(request, _error_text(problem))
+        messages.error(request, error_text(problem))
     else:
         messages.success(request, _("The flag is closed."))
     return redirect("assets:moderation-asset", pk=flag.asset_id)
@@ -182,7 +179,7 @@ def event_decide(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except (ValidationError, PermissionDenied) as problem:
-        messages.error(request, f"{event.title}: {_error_text(problem)}")
+        messages.error(request, f"{event.title}: {error_text(problem)}")
     else:
         messages.success(request, _("Done."))
     return redirect("assets:moderation")

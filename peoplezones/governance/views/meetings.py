@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from peoplezones.core.forms import add_service_errors
+from peoplezones.core.forms import add_service_errors, error_text
 from peoplezones.governance.exports import DOCX_CONTENT_TYPE, minutes_csv, minutes_docx
 from peoplezones.governance.forms import (
     ALLOWED_TAGS_TEXT,
@@ -77,10 +77,6 @@ def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
 def _editor_only(request: HttpRequest, meeting: Meeting) -> None:
     if not can_edit_group_business(request.user, meeting.group):
         raise PermissionDenied(_("Only the zone's members and the programme team can do that."))
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 def _detail_url(meeting: Meeting, anchor: str = "") -> str:
@@ -248,7 +244,7 @@ def meeting_agenda_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         agenda_reorder(meeting=meeting, actor=request.user, item_ids=order)
     except ValidationError as error:
-        return _render_detail(request, meeting, error=_error_text(error), status=400)
+        return _render_detail(request, meeting, error=error_text(error), status=400)
     messages.success(request, _("The agenda is in its new order."))
     return redirect(_detail_url(meeting, "agenda"))
 
@@ -329,7 +325,7 @@ def meeting_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as error:
         status = 403 if isinstance(error, PermissionDenied) else 400
-        return _render_detail(request, meeting, error=_error_text(error), status=status)
+        return _render_detail(request, meeting, error=error_text(error), status=status)
     messages.success(
         request,
         _("The minutes are now “%(status)s”.") % {"status": meeting.get_minutes_status_display()},
