@@ -4,7 +4,8 @@ from django.views.decorators.http import require_safe
 
 from peoplezones.zones.models import Zone
 from peoplezones.zones.sections import sections_for
-from peoplezones.zones.selectors import zone_get, zone_list
+from peoplezones.zones.selectors import zone_list
+from peoplezones.zones.shortcuts import zone_or_404
 
 
 def _zone_feature(zone: Zone) -> dict:
@@ -18,13 +19,6 @@ def _zone_feature(zone: Zone) -> dict:
             "url": zone.get_absolute_url(),
         },
     }
-
-
-def _get_zone_or_404(request: HttpRequest, slug: str) -> Zone:
-    try:
-        return zone_get(user=request.user, slug=slug)
-    except Zone.DoesNotExist:
-        raise Http404(f"There is no zone called “{slug}”.") from None
 
 
 @require_safe
@@ -43,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    zone = _get_zone_or_404(request, slug)
+    zone = zone_or_404(user=request.user, slug=slug)
     map_data = {"type": "FeatureCollection", "features": [_zone_feature(zone)]}
     return render(
         request,
@@ -61,7 +55,7 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def zone_boundary_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     """The zone's boundary as open data: a GeoJSON Feature (RFC 7946)."""
-    zone = _get_zone_or_404(request, slug)
+    zone = zone_or_404(user=request.user, slug=slug)
     if not zone.boundary:
         raise Http404("This zone has no boundary yet.")
     response = JsonResponse(_zone_feature(zone), content_type="application/geo+json")

@@ -44,17 +44,11 @@ from peoplezones.core.forms import add_service_errors
 from peoplezones.core.http import contribution_limited
 from peoplezones.core.selectors import within_radius
 from peoplezones.zones.models import Zone
-from peoplezones.zones.selectors import zone_get, zone_list
+from peoplezones.zones.selectors import zone_list
+from peoplezones.zones.shortcuts import zone_or_404
 
 PAGE_SIZE = 25
 NEAR_RADIUS_M = 2000
-
-
-def _zone_or_404(request: HttpRequest, slug: str) -> Zone:
-    try:
-        return zone_get(user=request.user, slug=slug)
-    except Zone.DoesNotExist:
-        raise Http404(_("There is no zone called “%(slug)s”.") % {"slug": slug}) from None
 
 
 def _asset_or_404(request: HttpRequest, pk: int) -> Asset:
@@ -125,7 +119,7 @@ def all_zones_map(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def zone_map(request: HttpRequest, slug: str) -> HttpResponse:
-    return _map_page(request, _zone_or_404(request, slug))
+    return _map_page(request, zone_or_404(user=request.user, slug=slug))
 
 
 @require_safe
@@ -135,7 +129,7 @@ def map_points(request: HttpRequest) -> JsonResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     zone = None
     if request.GET.get("zone"):
-        zone = _zone_or_404(request, request.GET["zone"])
+        zone = zone_or_404(user=request.user, slug=request.GET["zone"])
     category = _category(filters)
     assets = asset_list(user=AnonymousUser(), zone=zone, category=category, q=filters.get("q"))
     return JsonResponse({"points": asset_map_points(assets=assets)})
@@ -307,7 +301,7 @@ def asset_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def zone_events(request: HttpRequest, slug: str) -> HttpResponse:
-    zone = _zone_or_404(request, slug)
+    zone = zone_or_404(user=request.user, slug=slug)
     return render(
         request,
         "assets/zone_events.html",
@@ -318,7 +312,7 @@ def zone_events(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def zone_events_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """The zone's published events as an iCalendar feed (RFC 5545); repeats as RRULEs."""
-    zone = _zone_or_404(request, slug)
+    zone = zone_or_404(user=request.user, slug=slug)
     now = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//People Zones//Events//EN")

@@ -40,7 +40,7 @@ from peoplezones.core.forms import add_service_errors
 from peoplezones.core.http import contribution_limited
 from peoplezones.core.images import MAX_UPLOAD_BYTES, exif_gps
 from peoplezones.zones.models import Zone
-from peoplezones.zones.selectors import zone_get
+from peoplezones.zones.shortcuts import zone_or_404
 
 STATE_FILTERS = {"open": sorted(OPEN_STATES), "closed": sorted(CLOSED_STATES)}
 
@@ -92,10 +92,7 @@ def _issues_page(request: HttpRequest, *, zone: Zone, audit: Audit | None) -> Ht
 
 @require_safe
 def zone_issues(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        zone = zone_get(user=request.user, slug=slug)
-    except Zone.DoesNotExist:
-        raise Http404 from None
+    zone = zone_or_404(user=request.user, slug=slug)
     return _issues_page(request, zone=zone, audit=None)
 
 

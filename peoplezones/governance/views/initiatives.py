@@ -27,7 +27,8 @@ from peoplezones.governance.models import Initiative
 from peoplezones.governance.permissions import can_manage_initiatives, can_view_group_drafts
 from peoplezones.governance.services import initiative_output_set, milestone_add
 from peoplezones.zones.models import Zone
-from peoplezones.zones.selectors import zone_get, zone_list
+from peoplezones.zones.selectors import zone_list
+from peoplezones.zones.shortcuts import zone_or_404
 
 
 class DateInput(forms.DateInput):
@@ -130,13 +131,6 @@ class OutputForm(forms.Form):
 FORMS = {"milestone": MilestoneForm, "output": OutputForm}
 
 
-def _zone_or_404(request: HttpRequest, slug: str) -> Zone:
-    try:
-        return zone_get(user=request.user, slug=slug)
-    except Zone.DoesNotExist:
-        raise Http404(_("There is no zone called “%(slug)s”.") % {"slug": slug}) from None
-
-
 def _url_or_none(name: str, **kwargs: Any) -> str | None:
     """The address of a page another part of the app may not provide yet."""
     try:
@@ -157,7 +151,7 @@ def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> 
 @require_safe
 def zone_group(request: HttpRequest, slug: str) -> HttpResponse:
     """The public face of a zone's steering group: make-up, meetings, action counts, initiatives."""
-    zone = _zone_or_404(request, slug)
+    zone = zone_or_404(user=request.user, slug=slug)
     page = group_page(zone=zone)
     if page is None:
         raise Http404(_("%(zone)s has no steering group yet.") % {"zone": zone.name})

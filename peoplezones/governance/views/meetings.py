@@ -52,15 +52,11 @@ from peoplezones.governance.services import (
     minutes_transition,
 )
 from peoplezones.governance.workflow import EDITABLE, available_actions
-from peoplezones.zones.models import Zone
-from peoplezones.zones.selectors import zone_get
+from peoplezones.zones.shortcuts import zone_or_404
 
 
 def _group_or_404(request: HttpRequest, slug: str) -> SteeringGroup:
-    try:
-        zone = zone_get(user=request.user, slug=slug)
-    except Zone.DoesNotExist:
-        raise Http404(_("There is no zone called “%(slug)s”.") % {"slug": slug}) from None
+    zone = zone_or_404(user=request.user, slug=slug)
     group = group_for_zone(zone=zone)
     if group is None:
         raise Http404(_("%(zone)s has no steering group yet.") % {"zone": zone.name})
