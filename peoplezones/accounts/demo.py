@@ -3,6 +3,8 @@
 import os
 from typing import TextIO
 
+from django.utils import timezone
+
 from peoplezones.accounts.models import User, ZoneMembership
 from peoplezones.accounts.roles import ProgrammeRole
 from peoplezones.accounts.services import programme_role_grant, user_create, zone_membership_add
@@ -19,6 +21,10 @@ DEMO_USERS = [
     ("finance@example.org", "Demo Finance Officer", ProgrammeRole.FINANCE, None),
     ("panel.member@example.org", "Demo Panel Member", ProgrammeRole.PANEL_MEMBER, None),
     ("moderator@example.org", "Demo Moderator", ProgrammeRole.MODERATOR, None),
+    ("assessor@example.org", "Demo Grant Assessor", ProgrammeRole.ASSESSOR, None),
+    ("assessor.two@example.org", "Demo Second Assessor", ProgrammeRole.ASSESSOR, None),
+    # A community organisation's applicant: no role, but a confirmed email, so it can apply.
+    ("applicant@example.org", "Demo Applicant", None, None),
     ("chair.newparks@example.org", "Demo Chair", None, ("new-parks", ZoneMembership.Role.CHAIR)),
     (
         "member.bellfoundry@example.org",
@@ -39,6 +45,13 @@ DEMO_USERS = [
         ("new-parks", ZoneMembership.Role.PARTNER),
     ),
 ]
+# Accounts whose email address counts as confirmed (applicants must confirm theirs).
+CONFIRMED_EMAILS = {"applicant@example.org"}
+# What the sign-in list says for accounts with neither a programme nor a zone role.
+LABELS = {
+    "admin@example.org": "administrator (admin site)",
+    "applicant@example.org": "grant applicant (email confirmed)",
+}
 
 
 def demo_password() -> str:
@@ -54,6 +67,8 @@ def load(*, out: TextIO) -> None:
             user = user_create(actor=None, email=email, full_name=full_name, password=password)
             if email.startswith("admin@"):
                 User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+        if email in CONFIRMED_EMAILS and user.email_verified_at is None:
+            User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
         if role is not None:
             programme_role_grant(user=user, role=role, actor=None)
         if zone_role is not None:
@@ -66,4 +81,4 @@ def load(*, out: TextIO) -> None:
         what = (
             role.label if role else (f"{zone_role[1].label}, {zone_role[0]}" if zone_role else "")
         )
-        out.write(f"    {email:<34} {what or 'administrator (admin site)'}\n")
+        out.write(f"    {email:<34} {what or LABELS.get(email, '')}\n")

@@ -41,7 +41,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone with an account: programme staff, steering group members, partners.
 
-    Residents need no account to use the public site. People sign in with their email address.
+    Residents need no account to use the public site; community organisations make one to
+    apply for grants. People sign in with their email address.
     """
 
     email = models.EmailField(_("email address"), unique=True)
@@ -53,6 +54,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        _("email address confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When the person followed the link we emailed to confirm the address."),
+    )
 
     objects = UserManager()
 

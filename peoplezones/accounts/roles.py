@@ -14,6 +14,7 @@ class ProgrammeRole(models.TextChoices):
     FINANCE = "Finance", _("Finance")
     PANEL_MEMBER = "Panel member", _("Panel member")
     MODERATOR = "Moderator", _("Moderator")
+    ASSESSOR = "Grant assessor", _("Grant assessor")
 
 
 def programme_roles(user: Any) -> set[str]:

@@ -9,6 +9,10 @@ urlpatterns = [
     path("sign-in/", views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("sign-up/", views.sign_up, name="sign-up"),
+    path("sign-up/check-your-email/", views.sign_up_done, name="sign-up-done"),
+    path("confirm-email/resend/", views.confirm_email_resend, name="confirm-email-resend"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm-email"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",

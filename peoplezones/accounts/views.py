@@ -1,16 +1,35 @@
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
 
-from peoplezones.accounts.forms import EmailAuthenticationForm, EmailPasswordResetForm
+from peoplezones.accounts.forms import (
+    EmailAuthenticationForm,
+    EmailPasswordResetForm,
+    ResendConfirmationForm,
+    SignUpForm,
+)
 from peoplezones.accounts.selectors import (
     user_api_tokens,
     user_programme_roles,
     user_zone_memberships,
+)
+from peoplezones.accounts.services import (
+    EMAIL_CONFIRMATION_MAX_AGE,
+    EmailConfirmationError,
+    email_confirm,
+    email_confirmation_resend,
+    email_confirmation_send,
+    user_sign_up,
 )
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.selectors import owned_asset_list
@@ -52,5 +71,138 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_moderate": can_moderate_assets(user),
             "owned_assets": owned_asset_list(user=user),
             "manages_issues": managed_zone_ids(user=user) != set(),
+            "staff_tools": _staff_tools(user),
         },
     )
+
+
+def _staff_tools(user: Any) -> list[tuple[str, str]]:
+    """Links to the staff areas this person's roles open, as (label, address)."""
+    from peoplezones.grants import permissions as grants
+    from peoplezones.insight.views.access import can_analyse_crime
+    from peoplezones.payback.permissions import can_plan_payback
+
+    tools = []
+    if grants.is_grants_staff(user) or grants.can_assess(user):
+        tools.append((_("Grant rounds: screening, assessment and decisions"), "grants:staff-home"))
+    if grants.can_view_finance(user):
+        tools.append((_("Budget, commitments and reconciliation"), "finance:home"))
+    if can_analyse_crime(user):
+        tools.append((_("Place insight: crime, hotspots and the next zone"), "insight:dashboard"))
+    if can_plan_payback(user):
+        tools.append((_("Community Payback planner"), "payback:planner"))
+    return [(label, reverse(name)) for label, name in tools]
+
+
+# Sign-up and email confirmation ---------------------------------------------------------------
+
+
+def _account_email_limited(request: HttpRequest) -> bool:
+    """Per-address limit on sign-ups and confirmation emails, so the form cannot be used to
+    flood someone's inbox or to make accounts in bulk."""
+    return is_ratelimited(
+        request,
+        group="account-email",
+        key="ip",
+        rate=getattr(settings, "SIGN_UP_RATE", "10/h"),
+        increment=True,
+    )
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str:
+    """`next` if it is a page of this site, else nothing."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _too_many() -> str:
+    return _("Too many attempts from your address. Try again in an hour.")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Make an account to apply for a grant; the answer never says whether an address is taken."""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "GET":
+        return render(request, "accounts/sign_up.html", {"form": SignUpForm(), "next": next_url})
+    form = SignUpForm(request.POST)
+    if form.is_valid() and form.is_spam():
+        # Pretend it worked: telling a bot what tripped it only teaches it.
+        return redirect("accounts:sign-up-done")
+    status = 400
+    if form.is_valid():
+        if _account_email_limited(request):
+            form.add_error(None, _too_many())
+            status = 429
+        else:
+            data = form.cleaned_data
+            user_sign_up(
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                base_url=_base_url(request),
+                next_url=next_url,
+            )
+            return redirect("accounts:sign-up-done")
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_safe
+def sign_up_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/sign_up_done.html")
+
+
+@require_safe
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the confirmation email: it marks the address as confirmed."""
+    try:
+        user, next_url = email_confirm(token=token)
+    except EmailConfirmationError as error:
+        return render(
+            request, "accounts/confirm_email_failed.html", {"reason": error.code}, status=400
+        )
+    return render(
+        request,
+        "accounts/confirm_email_done.html",
+        {
+            "confirmed_user": user,
+            "signed_in": request.user.is_authenticated and request.user.pk == user.pk,
+            "next": _safe_next(request, next_url),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email_resend(request: HttpRequest) -> HttpResponse:
+    """Send the confirmation link again: to the signed-in person, or to an address typed in."""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    user = request.user
+    signed_in = user.is_authenticated
+    form = None if signed_in else ResendConfirmationForm(request.POST or None)
+    context = {"form": form, "next": next_url, "signed_in": signed_in}
+    if request.method == "GET" or (signed_in and user.email_verified_at is not None):
+        return render(request, "accounts/confirm_email_resend.html", context)
+    if form is not None and not form.is_valid():
+        return render(request, "accounts/confirm_email_resend.html", context, status=400)
+    if _account_email_limited(request):
+        context["limited"] = _too_many()
+        if form is not None:
+            form.add_error(None, _too_many())
+        return render(request, "accounts/confirm_email_resend.html", context, status=429)
+    if signed_in:
+        email_confirmation_send(user=user, base_url=_base_url(request), next_url=next_url)
+        messages.success(
+            request,
+            _("We have sent a new link to %(email)s. It works for %(days)s days.")
+            % {"email": user.email, "days": EMAIL_CONFIRMATION_MAX_AGE.days},
+        )
+        return redirect(next_url or reverse("accounts:confirm-email-resend"))
+    email_confirmation_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
+    return redirect("accounts:sign-up-done")

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from peoplezones.accounts.models import User, ZoneMembership
 
@@ -12,6 +13,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="en_GB")
+    # Accounts made by staff or tests have a confirmed address; sign-up leaves it empty.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

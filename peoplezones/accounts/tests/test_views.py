@@ -1,9 +1,11 @@
 import re
 
+import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
+from peoplezones.accounts.roles import ProgrammeRole
 from peoplezones.accounts.tests.factories import PASSWORD, UserFactory, ZoneMembershipFactory
 
 
@@ -84,3 +86,22 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, db):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password-reset-done")
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("roles", "links"),
+    [
+        ([], set()),
+        ([ProgrammeRole.ASSESSOR], {"/grants/staff/"}),
+        ([ProgrammeRole.FINANCE], {"/grants/staff/", "/finance/"}),
+        (
+            [ProgrammeRole.PROGRAMME_TEAM],
+            {"/grants/staff/", "/finance/", "/insight/", "/payback/"},
+        ),
+    ],
+)
+def test_the_dashboard_links_to_the_staff_tools_a_role_opens(client, db, roles, links):
+    client.force_login(UserFactory(roles=roles))
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    for address in ["/grants/staff/", "/finance/", "/insight/", "/payback/"]:
+        assert (f'href="{address}"' in content) == (address in links), address
