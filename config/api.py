@@ -8,7 +8,9 @@ from ninja.errors import AuthenticationError
 from peoplezones.accounts.api import router as accounts_router
 from peoplezones.assets.api import router as assets_router
 from peoplezones.audits.api import router as audits_router
+from peoplezones.finance.api import router as finance_router
 from peoplezones.governance.api import router as governance_router
+from peoplezones.grants.api import router as grants_router
 from peoplezones.zones.api import router as zones_router
 
 api = NinjaAPI(
@@ -53,3 +55,5 @@ api.add_router("/", assets_router)
 api.add_router("/", audits_router)
 api.add_router("/", accounts_router)
 api.add_router("/", governance_router)
+api.add_router("/grants", grants_router)
+api.add_router("/finance", finance_router)

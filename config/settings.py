@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "peoplezones.audits",
     "peoplezones.governance",
     "peoplezones.insight",
+    "peoplezones.finance",
+    "peoplezones.grants",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("peoplezones.assets.urls")),
     path("", include("peoplezones.audits.urls")),
     path("", include("peoplezones.governance.urls")),
+    path("grants/", include("peoplezones.grants.urls")),
+    path("finance/", include("peoplezones.finance.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
     path("open311/v2/", include("peoplezones.audits.open311.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from peoplezones.accounts.models import User
 from peoplezones.assets.models import Asset, Flag
 from peoplezones.audits.models import Issue
+from peoplezones.grants.models import Application, Award, GrantRound
 
 SECRETS = [
     "Secret Contributor",
@@ -21,6 +22,9 @@ SECRETS = [
     "secret.reporter@private.example.net",
     "07700 900999",
     "flag.reporter@private.example.net",
+    "Secret Applicant",
+    "secret.applicant@private.example.net",
+    "07700 900888",
 ]
 
 PUBLIC_URLS = [
@@ -52,6 +56,14 @@ PUBLIC_URLS = [
     "/api/v1/openapi.json",
     "/open311/v2/requests.json",
     "/open311/v2/requests.xml",
+    "/grants/",
+    "/grants/funding/",
+    "/grants/zones/new-parks/",
+    "/grants/awards/",
+    "/grants/360giving.json",
+    "/grants/360giving.csv",
+    "/api/v1/grants/rounds",
+    "/api/v1/grants/awards",
 ]
 
 
@@ -67,6 +79,11 @@ def demo_with_secrets(db, settings):
         asset=Asset.objects.first(),
         reason="wrong",
         reporter_email="flag.reporter@private.example.net",
+    )
+    Application.objects.update(
+        contact_name="Secret Applicant",
+        contact_email="secret.applicant@private.example.net",
+        contact_phone="07700 900888",
     )
     Issue.objects.update(
         reporter_name="Secret Reporter",
@@ -96,3 +113,15 @@ def test_public_issue_and_asset_pages_carry_no_personal_details(client, demo_wit
     for asset in Asset.objects.filter(status="published")[:5]:
         content = client.get(asset.get_absolute_url()).content.decode()
         assert not any(secret in content for secret in SECRETS)
+
+
+def test_public_grant_pages_carry_no_applicant_details(client, demo_with_secrets):
+    pages = [grant_round.get_absolute_url() for grant_round in GrantRound.objects.all()]
+    pages += [f"{url}funding/" for url in pages]
+    pages += [award.get_absolute_url() for award in Award.objects.all()]
+    assert len(pages) > 15
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert not any(secret in content for secret in SECRETS), url

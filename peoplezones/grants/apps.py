@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GrantsConfig(AppConfig):
+    name = "peoplezones.grants"
+    label = "grants"
+    verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        from peoplezones.finance.models import StatedFigure
+        from peoplezones.finance.reconciliation import register
+        from peoplezones.grants.reconciliation import round_total_for_key, zone_year_total_for_key
+        from peoplezones.zones.sections import ZoneSection
+        from peoplezones.zones.sections import register as register_section
+
+        register(StatedFigure.Scope.ROUND, round_total_for_key)
+        register(StatedFigure.Scope.ZONE_YEAR, zone_year_total_for_key)
+        register_section(
+            ZoneSection(
+                key="grants",
+                title=_("Grants"),
+                description=_(
+                    "Grant rounds open to groups working here, and the projects funded in the "
+                    "zone with their amounts."
+                ),
+                url_name="grants:zone-grants",
+                order=50,
+                # Every zone has the page (it says when no round has been open to the zone yet),
+                # so the zone page spends no query on this link.
+            )
+        )
