@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("peoplezones.assets.urls")),
     path("", include("peoplezones.audits.urls")),
     path("", include("peoplezones.governance.urls")),
+    path("", include("peoplezones.insight.urls_analysis")),
+    path("", include("peoplezones.insight.urls")),
     path("grants/", include("peoplezones.grants.urls")),
     path("finance/", include("peoplezones.finance.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),

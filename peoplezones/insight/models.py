@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,13 +57,26 @@ class Crime(models.Model):
 
 
 class ImportRun(TimeStampedModel):
-    """One police.uk file imported (or tried), with its counts, for the audit trail."""
+    """One file imported (or tried): police.uk crime, IMD or area boundaries, with its counts.
 
+    For reference areas, `rows_stored` counts areas created, `rows_updated` areas changed and
+    `rows_present` areas already stored exactly as in the file.
+    """
+
+    class Kind(models.TextChoices):
+        POLICE_UK = "police_uk", _("police.uk crime")
+        IMD = "imd", _("Index of Multiple Deprivation")
+        AREAS = "areas", _("area boundaries")
+
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.POLICE_UK, db_index=True
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     started = models.DateTimeField(_("started"))
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_stored = models.PositiveIntegerField(_("rows stored"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     rows_present = models.PositiveIntegerField(_("rows already present"), default=0)
     rows_without_location = models.PositiveIntegerField(_("rows without location"), default=0)
     rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
@@ -70,8 +85,225 @@ class ImportRun(TimeStampedModel):
 
     class Meta:
         ordering = ["-started", "-id"]
-        verbose_name = _("crime import")
-        verbose_name_plural = _("crime imports")
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.started:%Y-%m-%d %H:%M})"
+
+
+class ReferenceArea(TimeStampedModel):
+    """A statistical or administrative area known by its ONS code: an LSOA, a ward or a district.
+
+    Written only by `insight.services` (`imd_import`, `areas_import`), which merge what each file
+    knows: the IMD file gives names, parent district and deprivation; a boundary file gives the
+    geometry. `geometry` is a GeoJSON MultiPolygon (RFC 7946, lon/lat) and the bbox columns are
+    derived from it, so that list queries can pre-filter cheaply as for zones.
+    """
+
+    class Kind(models.TextChoices):
+        LSOA = "lsoa", _("lower layer super output area (LSOA)")
+        WARD = "ward", _("electoral ward")
+        LAD = "lad", _("local authority district")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, db_index=True)
+    lad_code = models.CharField(
+        _("local authority code"),
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text=_("For an LSOA or ward, the code of the district it lies in."),
+    )
+    geometry = models.JSONField(
+        _("boundary"),
+        null=True,
+        blank=True,
+        help_text=_("A GeoJSON MultiPolygon in longitude/latitude (WGS84)."),
+    )
+    min_lon = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lon = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    imd_rank = models.PositiveIntegerField(
+        _("IMD 2019 rank"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("1 is the most deprived LSOA in England."),
+    )
+    imd_decile = models.PositiveSmallIntegerField(
+        _("IMD 2019 decile"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 is the most deprived tenth of LSOAs in England."),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        indexes = [
+            models.Index(
+                fields=["min_lon", "min_lat", "max_lon", "max_lat"], name="refarea_bbox_idx"
+            ),
+        ]
+        verbose_name = _("reference area")
+        verbose_name_plural = _("reference areas")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        if self.min_lon is None:
+            return None
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+
+class CrimeTypeWeight(TimeStampedModel):
+    """How much one crime of a police.uk type counts in a harm-weighted hotspot analysis.
+
+    The platform's own assumption, edited by staff; not the Cambridge Crime Harm Index, which
+    police.uk's broad categories cannot reproduce. Types without a row count 1.
+    """
+
+    crime_type = models.CharField(_("crime type"), max_length=120, unique=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("How many crimes of weight 1 one crime of this type counts as."),
+    )
+    note = models.TextField(_("why this weight"), blank=True)
+
+    class Meta:
+        ordering = ["-weight", "crime_type"]
+        verbose_name = _("crime type harm weight")
+        verbose_name_plural = _("crime type harm weights")
+
+    def __str__(self) -> str:
+        return f"{self.crime_type}: {self.weight}"
+
+
+class HotspotRun(TimeStampedModel):
+    """One hotspot analysis: its parameters, the data it used and its results, for citing.
+
+    Written only by `insight.services.run_hotspots`. `results` keeps the study area's cells and
+    their values (count or harm); z, p, q and classes are exact functions of those values and the
+    parameters, so `insight.selectors.hotspot_run_result` recomputes them rather than storing them.
+    `data_snapshot` says which crimes were used (count, months, a fingerprint of their identities)
+    so that a re-run can be checked to have seen the same data.
+    """
+
+    class Weighting(models.TextChoices):
+        COUNT = "count", _("count of crimes")
+        HARM = "harm", _("harm-weighted")
+
+    class ClassifyBy(models.TextChoices):
+        Q = "q", _("FDR-adjusted q-value")
+        P = "p", _("p-value")
+
+    class Status(models.TextChoices):
+        """Runs from the command are done when saved; runs asked for on a page queue first."""
+
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    area = models.CharField(
+        _("area"), max_length=80, help_text=_("force, zone:<slug> or lad:<code>.")
+    )
+    area_label = models.CharField(_("area name"), max_length=200)
+    zone = models.ForeignKey(
+        "zones.Zone",
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hotspot_runs",
+    )
+    month_from = models.DateField(_("from month"))
+    month_to = models.DateField(_("to month"))
+    crime_types = models.JSONField(
+        _("crime types"), default=list, blank=True, help_text=_("Empty means every type.")
+    )
+    cell_size = models.PositiveIntegerField(_("cell size (m)"))
+    band = models.PositiveIntegerField(_("distance band (m)"))
+    buffer = models.PositiveIntegerField(_("buffer (m)"), default=0)
+    bandwidth = models.PositiveIntegerField(_("kernel density bandwidth (m)"))
+    weighting = models.CharField(
+        _("weighting"), max_length=8, choices=Weighting.choices, default=Weighting.COUNT
+    )
+    harm_weights = models.JSONField(_("harm weights used"), default=dict, blank=True)
+    classify_by = models.CharField(
+        _("classes from"), max_length=1, choices=ClassifyBy.choices, default=ClassifyBy.Q
+    )
+    method_version = models.CharField(_("method version"), max_length=16)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+    crimes = models.PositiveIntegerField(_("crimes counted"), default=0)
+    hot_cells = models.PositiveIntegerField(_("hot cells"), default=0)
+    cold_cells = models.PositiveIntegerField(_("cold cells"), default=0)
+    data_snapshot = models.JSONField(_("data used"), default=dict, blank=True)
+    results = models.JSONField(_("results"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Progress of a run asked for on the hotspots page and worked in the background
+    # (`insight.tasks.run_hotspot_analysis`); written with `update()` so that the page polling
+    # it sees each step as it happens.
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DONE, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=100, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("current step"), max_length=32, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("hotspot analysis")
+        verbose_name_plural = _("hotspot analyses")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.area_label}, {self.month_from:%Y-%m} to {self.month_to:%Y-%m} "
+            f"({self.cell_size} m cells)"
+        )
+
+
+class ThemeCrimeTypes(TimeStampedModel):
+    """Which police.uk crime types a research theme is about, for Crimestoppers targeting.
+
+    Themes are matched by title across zones (several zones share "Community Safety"), ignoring
+    case, "&" for "and" and spacing: `key` is that normalised title. A theme with no row, or an
+    empty list, is not about any police.uk category (e.g. "Health and Wellbeing"). Staff edit the
+    table on the insight pages; each change is an audit event `insight.theme_crime_types_set`.
+    """
+
+    title = models.CharField(_("research theme"), max_length=160)
+    key = models.CharField(_("matching key"), max_length=160, unique=True, editable=False)
+    crime_types = models.JSONField(
+        _("police.uk crime types"),
+        default=list,
+        blank=True,
+        help_text=_("The police.uk categories the theme is about; empty for none."),
+    )
+    note = models.TextField(_("why these types"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("theme's crime types")
+        verbose_name_plural = _("themes' crime types")
+
+    def __str__(self) -> str:
+        return f"{self.title}: {', '.join(self.crime_types) or '-'}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from peoplezones.core.models import AuditEvent
 from peoplezones.insight.models import Crime, ImportRun
@@ -309,3 +310,109 @@ def test_crime_counts_by_type_counts_the_sample():
 
     assert counts["Anti-social behaviour"] == sum(1 for row in rows if not row["Crime ID"])
     assert sum(counts.values()) == len(rows)
+
+
+def test_import_police_uk_crime_id_repeated_in_a_later_month_is_stored_once(tmp_path):
+    # police.uk repeats a few Crime IDs in a later month's file; the first one stored wins.
+    crime = (
+        "abc123,2020-03,L,L,-1.185,52.638,On or near Kay Road,E01013721,Leicester 012A,Burglary,,"
+    )
+    march = write(tmp_path / "2020-03-street.csv", HEADER, crime, ASB)
+    april = write(
+        tmp_path / "2020-04-street.csv",
+        HEADER,
+        crime.replace("2020-03", "2020-04"),
+        "def456" + crime.replace("2020-03", "2020-04")[6:],
+    )
+
+    run(march)
+    out, _ = run(april)
+
+    assert Crime.objects.filter(crime_id="abc123").get().month.month == 3
+    assert Crime.objects.filter(crime_id="def456").exists()
+    assert Crime.objects.count() == 3
+    assert "2 rows read, 1 stored, 1 already present" in out
+    assert ImportRun.objects.get(file_name=str(april)).rows_present == 1
+
+
+def test_import_police_uk_refuses_months_in_the_future(tmp_path):
+    next_year = f"{timezone.localdate().year + 1}-01"
+    path = write(tmp_path / "future.csv", HEADER, ASB, ASB.replace("2020-03", next_year))
+
+    with pytest.raises(CommandError) as error:
+        run(path)
+
+    assert "Rows with errors (listed above), so nothing was stored from" in str(error.value)
+    assert not Crime.objects.exists()
+    assert not ImportRun.objects.exists()
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_police_uk", str(path), stdout=out, stderr=io.StringIO())
+    assert f"line 3: has the month {next_year}, which is in the future." in out.getvalue()
+    assert "skipped, month in the future: 1" in out.getvalue()
+
+
+def test_import_police_uk_checks_the_whole_file_before_storing(tmp_path):
+    # The bad row is the last of many good ones: nothing at all is written, not even for a
+    # moment inside a transaction, and the summary still counts every row.
+    rows = [ASB.replace("Kay Road", f"Road {n}") for n in range(3000)]
+    path = write(tmp_path / "late.csv", HEADER, *rows, ASB.replace("-1.185", "west"))
+
+    with pytest.raises(CommandError) as error:
+        run(path)
+
+    assert "nothing was stored" in str(error.value)
+    assert not Crime.objects.exists()
+    out, _ = run(path, "--dry-run", "--skip-errors")
+    assert "3001 rows read, 3000 would be stored" in out
+    assert "line 3002: The point has a longitude that is not a number" in out
+    assert not Crime.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "missing"),
+    [
+        # police.uk's own outcomes file: right site, wrong kind of file.
+        (
+            "2020-03-leicestershire-outcomes.csv",
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+            "LSOA name,Outcome type\nabc,2020-03,L,L,-1.1,52.6,X,E01,X 001A,Charged\n",
+            "Crime type, Last outcome category",
+        ),
+        # A GeoJSON file given a .csv name.
+        (
+            "zones.csv",
+            '{"type": "FeatureCollection", "features": []}\n',
+            "Crime ID, Month, Reported by",
+        ),
+    ],
+)
+def test_import_police_uk_refuses_other_files_by_name(tmp_path, name, content, missing):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(CommandError) as error:
+        run(path)
+
+    assert "is not a police.uk street CSV: these columns are missing" in str(error.value)
+    assert missing in str(error.value)
+    assert not Crime.objects.exists()
+
+
+def test_import_police_uk_reads_columns_by_name_in_any_order(tmp_path):
+    rows = read_rows(MARCH)
+    run(MARCH)
+    # The same file with its columns reversed and spaces round every value: the same crimes,
+    # known by the same identities, so nothing new is stored.
+    columns = list(reversed(list(rows[0])))
+    path = tmp_path / "reordered.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([f" {row[column]} " if row[column] else "" for column in columns])
+
+    out, _ = run(path)
+
+    assert f"0 stored, {len(rows)} already present" in out
+    assert Crime.objects.count() == len(rows)

@@ -1,8 +1,8 @@
 """Reading police.uk street-level crime files: finding them, checking them and parsing rows.
 
 Nothing here writes to the database; `insight.services.crimes_import` stores what this yields.
-Files are streamed row by row with the csv module, so a monthly archive of every force never
-has to fit in memory.
+Files are read row by row with the csv module; an archive of every force's files is read one
+member (one force's month) at a time, so it never has to fit in memory.
 """
 
 import csv
@@ -10,14 +10,14 @@ import datetime
 import gzip
 import hashlib
 import io
+import operator
 import re
 import zipfile
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -172,17 +172,29 @@ def check_header(*, header: list[str] | None, source: Source) -> dict[str, int]:
     }
 
 
-@dataclass
-class CrimeRow:
-    """A row that passed every check, ready to be stored."""
+class CrimeRow(NamedTuple):
+    """A row that passed every check, ready to be stored: the `Crime` fields, in this order.
 
-    line: int
+    A plain tuple underneath, so that a file's rows go to the database without being copied
+    into model instances or dicts (see `insight.services.crimes`).
+    """
+
     identity: str
-    fields: dict[str, Any]
+    month: datetime.date
+    crime_id: str
+    reported_by: str
+    falls_within: str
+    latitude: float | None
+    longitude: float | None
+    location: str
+    lsoa_code: str
+    lsoa_name: str
+    crime_type: str
+    last_outcome: str
 
     @property
     def has_location(self) -> bool:
-        return self.fields["latitude"] is not None
+        return self.latitude is not None
 
 
 @dataclass
@@ -202,9 +214,13 @@ def parse_month(value: str) -> datetime.date | None:
     return datetime.date(int(match[1]), int(match[2]), 1)
 
 
-def asb_content_key(values: list[str]) -> str:
+def asb_content_key(values: Iterable[str]) -> str:
     """A hash of a row's content; identical rows (same month, force, place, type) share it."""
-    return hashlib.sha256("\x1f".join(value.strip() for value in values).encode()).hexdigest()
+    return _content_digest([value.strip() for value in values])
+
+
+def _content_digest(stripped: Iterable[str]) -> str:
+    return hashlib.sha256("\x1f".join(stripped).encode()).hexdigest()
 
 
 def asb_identity(*, content_key: str, repeat: int) -> str:
@@ -238,24 +254,113 @@ def parse_rows(
         ) from None
     this_month = (today or timezone.localdate()).replace(day=1)
     width = len(positions)
-    seen_ids: set[str] = set()
-    repeats: Counter[str] = Counter()
+    needed = max(positions.values()) + 1
+    # This loop runs for every row of every file (~200,000 for two years of one force), so it
+    # works on plain tuples with C-level helpers, and remembers the answer for each distinct
+    # month and point: police.uk snaps crimes to a limited set of shared points.
+    columns = operator.itemgetter(*(positions[column] for column in COLUMNS))
+    content = operator.itemgetter(*positions.values())
+    max_crime_id = MAX_LENGTHS["Crime ID"]
+    max_reported_by = MAX_LENGTHS["Reported by"]
+    max_falls_within = MAX_LENGTHS["Falls within"]
+    max_location = MAX_LENGTHS["Location"]
+    max_lsoa_code = MAX_LENGTHS["LSOA code"]
+    max_lsoa_name = MAX_LENGTHS["LSOA name"]
+    max_crime_type = MAX_LENGTHS["Crime type"]
+    max_last_outcome = MAX_LENGTHS["Last outcome category"]
+    months: dict[str, datetime.date | SkippedRow] = {}
     points: dict[tuple[str, str], tuple[float | None, float | None] | SkippedRow] = {}
+    seen_ids: set[str] = set()
+    repeats: dict[str, int] = {}
+    new_row = tuple.__new__
     line = 1
     try:
-        for values in reader:
+        for raw in reader:
             line = reader.line_num
-            if not any(value.strip() for value in values):
+            if len(raw) < needed:
+                if any(value.strip() for value in raw):
+                    yield SkippedRow(
+                        line,
+                        "wrong_columns",
+                        _("has %(found)s values where the header has %(expected)s columns.")
+                        % {"found": len(raw), "expected": width},
+                    )
                 continue
-            yield _parse_row(
-                values=values,
-                positions=positions,
-                width=width,
-                line=line,
-                this_month=this_month,
-                seen_ids=seen_ids,
-                repeats=repeats,
-                points=points,
+            values = [*map(str.strip, raw)]
+            fields = columns(values)
+            (
+                crime_id,
+                month_text,
+                reported_by,
+                falls_within,
+                lon_text,
+                lat_text,
+                location,
+                lsoa_code,
+                lsoa_name,
+                crime_type,
+                last_outcome,
+            ) = fields
+            month = months.get(month_text)
+            if month is None:
+                month = months[month_text] = _check_month(month_text, this_month=this_month)
+            if type(month) is SkippedRow:
+                # A blank row fails here first (it has no month), and is no error.
+                if any(values):
+                    yield SkippedRow(line, month.reason, month.message)
+                continue
+            if not crime_type:
+                yield SkippedRow(line, "no_crime_type", _("has no crime type."))
+                continue
+            if (
+                len(crime_id) > max_crime_id
+                or len(reported_by) > max_reported_by
+                or len(falls_within) > max_falls_within
+                or len(location) > max_location
+                or len(lsoa_code) > max_lsoa_code
+                or len(lsoa_name) > max_lsoa_name
+                or len(crime_type) > max_crime_type
+                or len(last_outcome) > max_last_outcome
+            ):
+                yield _too_long(line=line, fields=fields)
+                continue
+            point = points.get((lat_text, lon_text))
+            if point is None:
+                point = points[lat_text, lon_text] = _check_point(lat=lat_text, lon=lon_text)
+            if type(point) is SkippedRow:
+                yield SkippedRow(line, point.reason, point.message)
+                continue
+            if crime_id:
+                if crime_id in seen_ids:
+                    yield SkippedRow(
+                        line,
+                        "repeated_crime_id",
+                        _("repeats the Crime ID of an earlier row of this file."),
+                    )
+                    continue
+                seen_ids.add(crime_id)
+                identity = crime_id
+            else:
+                # The values are stripped already: this is asb_content_key without stripping.
+                key = _content_digest(content(values))
+                repeat = repeats[key] = repeats.get(key, 0) + 1
+                identity = asb_identity(content_key=key, repeat=repeat)
+            yield new_row(
+                CrimeRow,
+                (
+                    identity,
+                    month,
+                    crime_id,
+                    reported_by,
+                    falls_within,
+                    point[0],
+                    point[1],
+                    "" if location == NO_LOCATION else location,
+                    lsoa_code,
+                    lsoa_name,
+                    crime_type,
+                    last_outcome,
+                ),
             )
     except UnicodeDecodeError:
         # Text is decoded a block at a time, so the bad bytes are somewhere after this line.
@@ -270,92 +375,35 @@ def parse_rows(
         ) from None
 
 
-def _parse_row(
-    *,
-    values: list[str],
-    positions: dict[str, int],
-    width: int,
-    line: int,
-    this_month: datetime.date,
-    seen_ids: set[str],
-    repeats: Counter[str],
-    points: dict[tuple[str, str], tuple[float | None, float | None] | SkippedRow],
-) -> CrimeRow | SkippedRow:
-    if len(values) < max(positions.values()) + 1:
-        return SkippedRow(
-            line,
-            "wrong_columns",
-            _("has %(found)s values where the header has %(expected)s columns.")
-            % {"found": len(values), "expected": width},
-        )
-    raw = {column: values[index].strip() for column, index in positions.items()}
-    month = parse_month(raw["Month"])
+def _check_month(text: str, *, this_month: datetime.date) -> datetime.date | SkippedRow:
+    """The month of a row, or why it cannot be used (a SkippedRow without its line)."""
+    month = parse_month(text)
     if month is None:
         return SkippedRow(
-            line,
-            "bad_month",
-            _("has the month “%(value)s”, which is not YYYY-MM.") % {"value": raw["Month"]},
+            0, "bad_month", _("has the month “%(value)s”, which is not YYYY-MM.") % {"value": text}
         )
     if month > this_month:
         return SkippedRow(
-            line,
+            0,
             "future_month",
-            _("has the month %(value)s, which is in the future.") % {"value": raw["Month"]},
+            _("has the month %(value)s, which is in the future.") % {"value": text},
         )
-    if not raw["Crime type"]:
-        return SkippedRow(line, "no_crime_type", _("has no crime type."))
-    for column, limit in MAX_LENGTHS.items():
-        if len(raw[column]) > limit:
-            return SkippedRow(
-                line,
-                "too_long",
-                _("has a %(column)s longer than %(limit)s characters.")
-                % {"column": column, "limit": limit},
-            )
-    # police.uk snaps crimes to shared points, so each distinct point is checked only once.
-    key = (raw["Latitude"], raw["Longitude"])
-    if key not in points:
-        points[key] = _parse_point(raw)
-    point = points[key]
-    if isinstance(point, SkippedRow):
-        return SkippedRow(line, point.reason, point.message)
-    crime_id = raw["Crime ID"]
-    if crime_id:
-        if crime_id in seen_ids:
-            return SkippedRow(
-                line,
-                "repeated_crime_id",
-                _("repeats the Crime ID of an earlier row of this file."),
-            )
-        seen_ids.add(crime_id)
-        identity = crime_id
-    else:
-        key = asb_content_key([values[index] for index in positions.values()])
-        repeats[key] += 1
-        identity = asb_identity(content_key=key, repeat=repeats[key])
-    latitude, longitude = point
-    location = raw["Location"]
-    return CrimeRow(
-        line=line,
-        identity=identity,
-        fields={
-            "month": month,
-            "crime_id": crime_id,
-            "reported_by": raw["Reported by"],
-            "falls_within": raw["Falls within"],
-            "latitude": latitude,
-            "longitude": longitude,
-            "location": "" if location == NO_LOCATION else location,
-            "lsoa_code": raw["LSOA code"],
-            "lsoa_name": raw["LSOA name"],
-            "crime_type": raw["Crime type"],
-            "last_outcome": raw["Last outcome category"],
-        },
+    return month
+
+
+def _too_long(*, line: int, fields: tuple[str, ...]) -> SkippedRow:
+    values = dict(zip(COLUMNS, fields, strict=True))
+    column, limit = next((c, n) for c, n in MAX_LENGTHS.items() if len(values[c]) > n)
+    return SkippedRow(
+        line,
+        "too_long",
+        _("has a %(column)s longer than %(limit)s characters.")
+        % {"column": column, "limit": limit},
     )
 
 
-def _parse_point(raw: dict[str, str]) -> tuple[float | None, float | None] | SkippedRow:
-    lat, lon = raw["Latitude"], raw["Longitude"]
+def _check_point(*, lat: str, lon: str) -> tuple[float | None, float | None] | SkippedRow:
+    """A row's point as floats, (None, None) for "no location", or why it cannot be used."""
     if not lat and not lon:
         return None, None
     if not lat or not lon:
