@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "peoplezones.audits",
     "peoplezones.governance",
     "peoplezones.insight",
+    "peoplezones.payback",
     "peoplezones.finance",
     "peoplezones.grants",
 ]

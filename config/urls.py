@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("peoplezones.governance.urls")),
     path("", include("peoplezones.insight.urls_analysis")),
     path("", include("peoplezones.insight.urls")),
+    path("payback/", include("peoplezones.payback.urls")),
     path("grants/", include("peoplezones.grants.urls")),
     path("finance/", include("peoplezones.finance.urls")),
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
