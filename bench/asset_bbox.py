@@ -4,7 +4,9 @@ Not a test: nothing here asserts on time, and pytest never collects this folder.
 throwaway database (SQLite under a temporary folder by default, or the PostgreSQL database named
 by --database-url, which it creates and drops), loads 100,000 published assets over Leicester,
 Leicestershire and Rutland, then measures the endpoint in-process and through gunicorn, and
-prints Markdown tables. See bench/README.md.
+prints Markdown tables. The endpoint keeps anonymous answers in a cache
+(peoplezones/assets/feature_cache.py): the bench measures with it off (every answer built) and
+warm (every box asked for before). See bench/README.md.
 
     .venv/bin/python bench/asset_bbox.py [--assets 100000] [--database-url URL] [--duration 20]
 """
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240517
 SECRET_KEY = "bench-only-secret-key-not-for-any-real-site-0123456789abcdef"  # noqa: S105
 MAX_PAGE_SIZE = 500
+CACHE_ENTRIES = 1000
 
 # Leicester, Leicestershire and Rutland, roughly.
 LLR = (-1.6, 52.4, -0.6, 52.98)
@@ -174,6 +177,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument(
+        "--cache",
+        choices=["both", "off", "on"],
+        default="both",
+        help="the server's answer cache: off (every request built), on (warmed first), or both "
+        "(default; two gunicorn runs)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=10,
+        help="seconds of load before measuring with the cache on, per request kind (10)",
+    )
+    parser.add_argument(
         "--requests", type=int, default=300, help="in-process neighbourhood requests (300)"
     )
     parser.add_argument(
@@ -225,6 +241,8 @@ def base_environment(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
         "MEDIA_ROOT": str(var_dir / "media"),
         "STATIC_ROOT": str(var_dir / "static"),
         "LOG_LEVEL": "WARNING",
+        # Room for every answer the bench asks for (360 boxes) in each process: the warm case.
+        "ASSET_MAP_CACHE_ENTRIES": str(CACHE_ENTRIES),
     }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
@@ -527,18 +545,39 @@ def _spread(values: list[int]) -> str:
 
 
 def time_requests(
-    client: Any, label: str, paths: list[str], *, budget_s: float, key: str = "features"
+    client: Any,
+    label: str,
+    paths: list[str],
+    *,
+    budget_s: float,
+    key: str = "features",
+    cache: str = "any",
 ) -> Timing:
-    """GET each path in turn (bounded by count and by `budget_s`) and record what came back."""
+    """GET each path in turn (bounded by count and by `budget_s`) and record what came back.
+
+    cache "cold": the answer cache is emptied first, so each distinct path is built (a miss);
+    "warm": every path is asked once first, so each is a hit; "any": left as it is.
+    """
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from peoplezones.assets.feature_cache import CACHE_ALIAS
+
+    answers = caches[CACHE_ALIAS]
     timing = Timing(label)
     for warm in paths[:5]:
         client.get(warm)
+    if cache == "cold":
+        answers.clear()
+    elif cache == "warm":
+        for path in paths:
+            client.get(path)
     with CaptureQueriesContext(connection) as captured:
         client.get(paths[0])
     timing.queries = len(captured.captured_queries)
+    if cache == "cold":
+        answers.clear()
     deadline = time.monotonic() + budget_s
     for path in paths:
         started = time.perf_counter()
@@ -565,7 +604,11 @@ def explain_bbox(box: tuple[float, float, float, float]) -> str:
 
     from peoplezones.assets.selectors import asset_list
 
-    found = asset_list(user=AnonymousUser(), bbox=box)[:MAX_PAGE_SIZE]
+    found = (
+        asset_list(user=AnonymousUser(), bbox=box)
+        .prefetch_related(None)
+        .values_list("pk", "public_feature", "zone__slug", "under_review")[:MAX_PAGE_SIZE]
+    )
     sql, params = found.query.sql_with_params()
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
@@ -581,30 +624,48 @@ def explain_bbox(box: tuple[float, float, float, float]) -> str:
 # (label, file ending, function name): the cumulative time of each, as a share of the total.
 PROFILE_ITEMS = [
     ("view function `assets()` (api.py)", "peoplezones/assets/api.py", "assets"),
-    ("  `found.count()`", "django/db/models/query.py", "count"),
     (
-        "  page query + prefetch + instances (`QuerySet._fetch_all`)",
-        "django/db/models/query.py",
-        "_fetch_all",
+        "  `asset_feature_page()`: the page's JSON (serializers.py)",
+        "peoplezones/assets/serializers.py",
+        "asset_feature_page",
     ),
-    ("    prefetch categories", "django/db/models/query.py", "prefetch_related_objects"),
     (
-        "    `Model.from_db` (building Asset/Category objects)",
+        "    `asset_page_rows()`: page query (+ count when needed)",
+        "peoplezones/assets/selectors.py",
+        "asset_page_rows",
+    ),
+    ("      `count()`", "django/db/models/query.py", "count"),
+    (
+        "    `asset_category_slugs()`: the page's categories",
+        "peoplezones/assets/selectors.py",
+        "asset_category_slugs",
+    ),
+    (
+        "    `asset_fragment()`: rows without a stored feature (should be 0)",
+        "peoplezones/assets/serializers.py",
+        "asset_fragment",
+    ),
+    (
+        "    `Model.from_db` (model instances built)",
         "django/db/models/base.py",
         "from_db",
     ),
     (
-        "  `asset_feature()` x features (serializers.py)",
-        "peoplezones/assets/serializers.py",
-        "asset_feature",
+        "`cached_json()`: version read + cache get/set (feature_cache.py)",
+        "peoplezones/assets/feature_cache.py",
+        "cached_json",
     ),
-    ("    `reverse()` for each feature's url", "django/urls/base.py", "reverse"),
-    ("JSON encoding (ninja `JSONRenderer.render`)", "ninja/renderers.py", "render"),
     ("SQL: `CursorWrapper._execute` (all queries)", "django/db/backends/utils.py", "_execute"),
 ]
 
 
 def profile_requests(client: Any, paths: list[str]) -> tuple[list[list[str]], str]:
+    """Profile requests that each build their answer (the answer cache is emptied first)."""
+    from django.core.cache import caches
+
+    from peoplezones.assets.feature_cache import CACHE_ALIAS
+
+    caches[CACHE_ALIAS].clear()
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -629,7 +690,7 @@ def profile_requests(client: Any, paths: list[str]) -> tuple[list[list[str]], st
         )
         ms = cumulative * 1000 / len(paths)
         rows.append(
-            [label, str(calls // len(paths)), f"{ms:.1f}", f"{ms * len(paths) / total:.0%}"]
+            [label, f"{calls / len(paths):.1f}", f"{ms:.1f}", f"{ms * len(paths) / total:.0%}"]
         )
     rows.append(["whole request under the profiler", "1", f"{total / len(paths):.1f}", "100%"])
     out = io.StringIO()
@@ -719,6 +780,9 @@ class LoadResult:
     p99_ms: float
     errors: int
     tool: str
+    cache: str = "–"
+    load_before: float = 0.0
+    other_cpu: float | None = None  # share of all cores used by processes outside the bench
 
     @property
     def rps(self) -> float:
@@ -845,6 +909,90 @@ def run_python_load(
     )
 
 
+def _proc_ticks(pid: int | str, *, children: bool = True) -> int:
+    """CPU clock ticks a process has used (with its waited-for children), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0
+    # After the name: state is field 0, utime 11, stime 12, cutime 13, cstime 14.
+    own = int(fields[11]) + int(fields[12])
+    return own + (int(fields[13]) + int(fields[14]) if children else 0)
+
+
+def _cpu_snapshot(server: Server) -> tuple[float, int, int, int]:
+    """(time, all busy ticks, ticks of this bench and its gunicorn, ticks of PostgreSQL)."""
+    with contextlib.suppress(OSError):
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        busy = sum(values) - values[3] - values[4]  # all but idle and iowait
+        ours = _proc_ticks(os.getpid()) + _proc_ticks(server.process.pid)
+        postgres = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.find("(") + 1 : stat.rfind(")")]
+            parent = stat.rsplit(")", 1)[1].split()[1]
+            if parent == str(server.process.pid):  # gunicorn's workers
+                ours += _proc_ticks(entry.name)
+            elif name == "postgres":
+                # With children: the postmaster's count then includes backends that ended
+                # during the row (CONN_MAX_AGE closes connections now and then).
+                postgres += _proc_ticks(entry.name)
+        return time.monotonic(), busy, ours, postgres
+    return time.monotonic(), 0, 0, 0
+
+
+def _other_cpu(before: tuple[float, int, int, int], after: tuple[float, int, int, int]) -> float:
+    """Share of all cores that processes other than the bench, its gunicorn, wrk and
+    PostgreSQL used between two snapshots (other people's work on a shared machine)."""
+    seconds = after[0] - before[0]
+    capacity = seconds * os.sysconf("SC_CLK_TCK") * (os.cpu_count() or 1)
+    other = (after[1] - before[1]) - (after[2] - before[2]) - (after[3] - before[3])
+    return max(0.0, other / capacity) if capacity else 0.0
+
+
+def _ceiling(loads: list[LoadResult], result: LoadResult) -> LoadResult | None:
+    """The /healthz run of the same server (cache setting) and connections."""
+    return next(
+        (
+            r
+            for r in loads
+            if r.connections == result.connections
+            and r.cache == result.cache
+            and r.label.startswith("/healthz")
+        ),
+        None,
+    )
+
+
+def load(
+    tool: str,
+    *,
+    port: int,
+    label: str,
+    paths: list[str],
+    connections: int,
+    duration: int,
+    workdir: Path,
+) -> LoadResult:
+    if tool == "wrk":
+        return run_wrk(
+            port=port,
+            label=label,
+            paths=paths,
+            connections=connections,
+            duration=duration,
+            workdir=workdir,
+        )
+    return run_python_load(
+        port=port, label=label, paths=paths, connections=connections, duration=duration
+    )
+
+
 # --- output ----------------------------------------------------------------------------------
 
 
@@ -888,6 +1036,7 @@ def main(argv: list[str] | None = None) -> int:
     # background job inherits it ignored).
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
+    load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-"))
     env = base_environment(args, workdir)
     os.environ.update(env)
@@ -943,12 +1092,17 @@ def main(argv: list[str] | None = None) -> int:
         client = Client(HTTP_HOST="127.0.0.1")
 
         # In-process: the whole Django stack (middleware, ninja, selector, JSON), no HTTP.
+        # "cold": every box asked for the first time, so every answer is built (the uncached
+        # path); "warm": the same boxes again, every answer from the cache.
+        nb_label, town_label = "bbox, neighbourhood (1–2 km)", "bbox, whole town"
         timings = [
-            time_requests(client, "bbox, neighbourhood (1–2 km)", nb_paths, budget_s=120),
-            time_requests(client, "bbox, whole town", town_paths, budget_s=60),
+            time_requests(client, f"{nb_label}, cold", nb_paths, budget_s=120, cache="cold"),
+            time_requests(client, f"{town_label}, cold", town_paths, budget_s=60, cache="cold"),
+            time_requests(client, f"{nb_label}, warm", nb_paths, budget_s=60, cache="warm"),
+            time_requests(client, f"{town_label}, warm", town_paths, budget_s=60, cache="warm"),
             time_requests(client, "/healthz", ["/healthz"] * 200, budget_s=20, key="status"),
         ]
-        timings[2].features = [0]
+        timings[-1].features = [0]
         zone_path = f"/assets/map-points.json?zone={ZONE_DENSE}"
         map_timing = time_requests(
             client, "map-points, zone", [zone_path] * 30, budget_s=60, key="points"
@@ -964,20 +1118,49 @@ def main(argv: list[str] | None = None) -> int:
 
         loads: list[LoadResult] = []
         if not args.skip_server:
-            server = Server(env=env, workers=args.workers, log=workdir / "gunicorn.log")
-            server.wait_ready()
             tool = args.load_generator
             if tool == "auto":
                 tool = "wrk" if shutil.which("wrk") else "python"
-            for conns in connections:
-                for label, paths in [
-                    ("/healthz (SELECT 1)", ["/healthz"]),
-                    ("bbox, neighbourhood (1–2 km)", nb_paths),
-                    ("bbox, whole town", town_paths),
-                ]:
-                    print(f"Load: {label}, {conns} connections, {args.duration}s ({tool})")
-                    if tool == "wrk":
-                        result = run_wrk(
+            modes = ["off", "on"] if args.cache == "both" else [args.cache]
+            for mode in modes:
+                entries = CACHE_ENTRIES if mode == "on" else 0
+                server = Server(
+                    env={**env, "ASSET_MAP_CACHE_ENTRIES": str(entries)},
+                    workers=args.workers,
+                    log=workdir / f"gunicorn-cache-{mode}.log",
+                )
+                server.wait_ready()
+                # Both workers' first requests load what Django loads lazily: not measured.
+                for path in ["/healthz"] * 10 + nb_paths[:10] + town_paths[:4]:
+                    get_once(server.port, path)
+                if mode == "on" and args.warmup:
+                    # Each worker keeps its own answers: ask for every box several times, so
+                    # that both workers have (nearly) all of them before measuring.
+                    for label, paths in [(nb_label, nb_paths), (town_label, town_paths)]:
+                        print(f"Warm-up: {label}, {args.warmup}s ({tool})")
+                        load(
+                            tool,
+                            port=server.port,
+                            label=label,
+                            paths=paths,
+                            connections=max(connections),
+                            duration=args.warmup,
+                            workdir=workdir,
+                        )
+                for conns in connections:
+                    for label, paths in [
+                        ("/healthz (SELECT 1)", ["/healthz"]),
+                        (nb_label, nb_paths),
+                        (town_label, town_paths),
+                    ]:
+                        print(
+                            f"Load: {label}, cache {mode}, {conns} connections, "
+                            f"{args.duration}s ({tool})"
+                        )
+                        load_before = os.getloadavg()[0]
+                        cpu_before = _cpu_snapshot(server)
+                        result = load(
+                            tool,
                             port=server.port,
                             label=label,
                             paths=paths,
@@ -985,21 +1168,19 @@ def main(argv: list[str] | None = None) -> int:
                             duration=args.duration,
                             workdir=workdir,
                         )
-                    else:
-                        result = run_python_load(
-                            port=server.port,
-                            label=label,
-                            paths=paths,
-                            connections=conns,
-                            duration=args.duration,
-                        )
-                    loads.append(result)
+                        result.cache = mode
+                        result.load_before = load_before
+                        result.other_cpu = _other_cpu(cpu_before, _cpu_snapshot(server))
+                        loads.append(result)
+                server.stop()
+                server = None
 
         # --- the report ---
         print()
         print(f"## Results: {vendor}")
         print()
         print(f"Machine: {machine_facts(vendor)}.")
+        print(f"Load average (1 min) when the run started: {load_at_start:.2f}.")
         print(
             f"Data: {facts['assets']:,} published assets ({facts['category_links']:,} category "
             f"links, {facts['open_flags']} open flags), {args.zone_points:,} of them in "
@@ -1051,19 +1232,15 @@ def main(argv: list[str] | None = None) -> int:
             print()
             rows = []
             for result in loads:
-                ceiling = next(
-                    (
-                        r
-                        for r in loads
-                        if r.connections == result.connections and r.label.startswith("/healthz")
-                    ),
-                    None,
-                )
+                ceiling = _ceiling(loads, result)
                 ratio = f"{result.rps / ceiling.rps:.0%}" if ceiling else "–"
                 rows.append(
                     [
                         result.label,
-                        result.tool,
+                        result.cache,
+                        str(result.connections),
+                        f"{result.load_before:.2f}",
+                        f"{result.other_cpu:.0%}" if result.other_cpu is not None else "–",
                         f"{result.requests:,}",
                         f"{result.rps:.0f}",
                         f"{result.p50_ms:.1f}",
@@ -1077,7 +1254,10 @@ def main(argv: list[str] | None = None) -> int:
                 table(
                     [
                         "request",
-                        "load generator",
+                        "answer cache",
+                        "connections",
+                        "load avg before",
+                        "other processes' CPU",
                         "requests",
                         "req/s",
                         "p50 ms",
@@ -1090,21 +1270,25 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             print()
+            print(f"Load generator: {loads[0].tool.split()[0]}.")
+            print(
+                "Other processes' CPU: the share of all cores used during the row by processes "
+                "other than this bench, its gunicorn, the load generator and PostgreSQL (on a "
+                "shared machine, other people's work); above a few percent the row is disturbed."
+            )
+            print()
             print("Goals (bbox neighbourhood through the server):")
             for result in loads:
                 if not result.label.startswith("bbox, neighbourhood"):
                     continue
-                ceiling = next(
-                    r
-                    for r in loads
-                    if r.connections == result.connections and r.label.startswith("/healthz")
-                )
+                ceiling = _ceiling(loads, result)
                 p95_ok = "met" if result.p95_ms <= 50 else "NOT met"
-                share = result.rps / ceiling.rps
+                share = result.rps / ceiling.rps if ceiling else 0.0
                 rps_ok = "met" if share >= 0.5 else "NOT met"
                 print(
-                    f"- {result.connections} connections: p95 {result.p95_ms:.1f} ms ≤ 50 ms: "
-                    f"{p95_ok}; throughput {share:.0%} of /healthz ≥ 50%: {rps_ok}"
+                    f"- cache {result.cache}, {result.connections} connections: p95 "
+                    f"{result.p95_ms:.1f} ms ≤ 50 ms: {p95_ok}; throughput {share:.0%} of "
+                    f"/healthz ≥ 50%: {rps_ok}"
                 )
         return 0
     except KeyboardInterrupt:

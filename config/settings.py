@@ -227,6 +227,21 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The asset map's public answers (peoplezones/assets/feature_cache.py): in each web process,
+# checked against a version in the database on every request, so never stale. An answer is up
+# to ~370 KiB (~220 KiB typical): the default 200 answers take up to ~45-75 MB per process.
+# ASSET_MAP_CACHE_ENTRIES=0 turns the cache off.
+ASSET_MAP_CACHE_ENTRIES = env_int("ASSET_MAP_CACHE_ENTRIES", 200)
+CACHES["asset_map"] = (
+    {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "asset-map",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": ASSET_MAP_CACHE_ENTRIES},
+    }
+    if ASSET_MAP_CACHE_ENTRIES > 0
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 # One address may add this many assets, events or flags (django-ratelimit syntax).
 PUBLIC_CONTRIBUTION_RATE = os.environ.get("PUBLIC_CONTRIBUTION_RATE", "20/h")
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")

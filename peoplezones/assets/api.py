@@ -2,17 +2,19 @@
 
 import datetime
 from typing import Any, Literal
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from peoplezones.accounts.api import optional_token_auth, token_auth
+from peoplezones.assets import feature_cache
 from peoplezones.assets.models import Asset, Category, Event
 from peoplezones.assets.selectors import asset_get, asset_list, event_get, upcoming_occurrences
-from peoplezones.assets.serializers import asset_feature, asset_features, occurrence_data
+from peoplezones.assets.serializers import asset_feature, asset_feature_page, occurrence_data
 from peoplezones.assets.services import asset_create, asset_transition, event_create
-from peoplezones.core.api_helpers import bbox_or_400, paged_feature_collection
+from peoplezones.core.api_helpers import bbox_or_400
 from peoplezones.core.http import contribution_limited
 from peoplezones.zones.models import Zone
 from peoplezones.zones.selectors import zone_get
@@ -48,31 +50,47 @@ def _category_or_400(slug: str | None) -> Category | None:
     return category
 
 
-@router.get("/assets", summary="Published assets as a GeoJSON FeatureCollection")
-def assets(request: HttpRequest, filters: Query[AssetFilters]) -> dict[str, Any]:
+@router.get(
+    "/assets",
+    summary="Published assets as a GeoJSON FeatureCollection",
+    openapi_extra={
+        "responses": {"304": {"description": "Not Modified: the `If-None-Match` ETag is current."}}
+    },
+)
+def assets(request: HttpRequest, filters: Query[AssetFilters]) -> HttpResponse:
     """RFC 7946 features (`[longitude, latitude]`), paginated with `count`, `next`, `previous`.
 
     Sensitive assets have `geometry: null` and are left out when a `bbox` is given.
+    Anonymous answers carry an `ETag`: send it back in `If-None-Match` to get
+    `304 Not Modified` while nothing has changed.
     """
-    found = asset_list(
-        user=request.auth,
-        zone=_zone_or_400(request, filters.zone),
-        category=_category_or_400(filters.category),
-        q=filters.q,
-        bbox=bbox_or_400(filters.bbox),
-    )
-    return paged_feature_collection(
-        request,
-        # Pages of up to 500 assets: one query for all their categories beats a prefetch,
-        # whose per-row managers cost more than the query itself.
-        items=found.prefetch_related(None).defer(
-            "created", "modified", "contributor_name", "contributor_email"
-        ),
-        page=filters.page,
-        page_size=filters.page_size,
-        params=filters.dict(),
-        features=asset_features,
-    )
+    params = filters.dict()
+
+    def answer() -> bytes:
+        found = asset_list(
+            user=request.auth,
+            zone=_zone_or_400(request, filters.zone),
+            category=_category_or_400(filters.category),
+            q=filters.q,
+            bbox=bbox_or_400(filters.bbox),
+        )
+        return asset_feature_page(
+            assets=found,
+            page=filters.page,
+            page_size=filters.page_size,
+            link=lambda number: _page_link(request, params, number),
+        )
+
+    # A page of up to 500 features is costly to build; the public's answers are all alike.
+    if not getattr(request.auth, "is_authenticated", False):
+        return feature_cache.cached_json(request, query=params, build=answer)
+    return feature_cache.json_response(answer())
+
+
+def _page_link(request: HttpRequest, params: dict[str, Any], number: int) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
 
 
 @router.get("/assets/{asset_id}", summary="One published asset as a GeoJSON Feature")

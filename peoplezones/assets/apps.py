@@ -8,6 +8,8 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Community asset map")
 
     def ready(self) -> None:
+        # Connects the receivers that give the public asset data a new version on every write.
+        from peoplezones.assets import feature_cache  # noqa: F401
         from peoplezones.zones.sections import ZoneSection, register
 
         register(

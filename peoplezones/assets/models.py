@@ -1,8 +1,10 @@
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from peoplezones.core.models import TimeStampedModel
@@ -39,6 +41,56 @@ class Category(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class AssetQuerySet(models.QuerySet):
+    """Bulk writes keep what `Asset.save()` keeps: each row's stored public feature, and the
+    public data version (see `PublicDataVersion`), changed in the same transaction as the
+    rows. Single saves and deletes change the version through signals (`assets.feature_cache`).
+    """
+
+    def bulk_create(self, objs: Iterable["Asset"], *args: Any, **kwargs: Any) -> list["Asset"]:
+        from peoplezones.assets.serializers import asset_fragment
+
+        objs = list(objs)
+        for obj in objs:
+            obj.public_feature = asset_fragment(obj)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            PublicDataVersion.bump(using=self.db)
+        return created
+
+    def bulk_update(
+        self, objs: Iterable["Asset"], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        from peoplezones.assets.serializers import FRAGMENT_FIELDS, asset_fragment
+
+        objs, fields = list(objs), list(fields)
+        if FRAGMENT_FIELDS.intersection(fields) and "public_feature" not in fields:
+            for obj in objs:
+                obj.public_feature = asset_fragment(obj)
+            fields.append("public_feature")
+        with transaction.atomic(using=self.db):
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            PublicDataVersion.bump(using=self.db)
+        return updated
+
+    def update(self, **kwargs: Any) -> int:
+        from peoplezones.assets.serializers import FRAGMENT_FIELDS, asset_fragment
+
+        rebuild = "public_feature" not in kwargs and FRAGMENT_FIELDS.intersection(kwargs)
+        with transaction.atomic(using=self.db):
+            # The rows to rebuild, taken before the update may move them out of the filter.
+            pks = list(self.values_list("pk", flat=True)) if rebuild else []
+            updated = super().update(**kwargs)
+            base = self.model._base_manager.using(self.db)
+            for start in range(0, len(pks), 500):
+                changed = list(base.filter(pk__in=pks[start : start + 500]))
+                for asset in changed:
+                    asset.public_feature = asset_fragment(asset)
+                base.bulk_update(changed, ["public_feature"])
+            PublicDataVersion.bump(using=self.db)
+        return updated
 
 
 class Asset(TimeStampedModel):
@@ -134,6 +186,11 @@ class Asset(TimeStampedModel):
     # Private: never in public pages, the public API or exports.
     contributor_name = models.CharField(_("contributor's name"), max_length=120, blank=True)
     contributor_email = models.EmailField(_("contributor's email"), blank=True)
+    # Derived, never edited: the public feature as stored JSON text (see
+    # `serializers.asset_fragment`), so that map pages are joined rather than built.
+    public_feature = models.TextField(editable=False, blank=True, default="")
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +208,17 @@ class Asset(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("assets:asset-detail", kwargs={"pk": self.pk})
+
+    def save(self, **kwargs: Any) -> None:
+        # Rebuild the stored public feature whenever a field it is made of may have changed.
+        from peoplezones.assets.serializers import FRAGMENT_FIELDS, asset_fragment
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or FRAGMENT_FIELDS.intersection(update_fields):
+            self.public_feature = asset_fragment(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "public_feature"}
+        super().save(**kwargs)
 
     @property
     def language_list(self) -> list[str]:
@@ -304,3 +372,51 @@ class Event(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("assets:event-detail", kwargs={"pk": self.pk})
+
+
+class PublicDataVersion(models.Model):
+    """A token that changes whenever anything the public asset map shows may have changed.
+
+    The asset map's answer cache (`assets.feature_cache`) is keyed on it, so a cached answer is
+    never served after a change. One row (pk 1). Random rather than a counter, so that a value
+    never comes back after a rollback, a restored backup or an emptied test database.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("public data version")
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def current(cls, *, using: str = "default") -> str | None:
+        """The token now, or None when there is no row (then nothing may be cached)."""
+        # Read on every request for the map's answers: plain SQL costs a fraction of the ORM's
+        # query building, which would be most of the time a cached answer takes.
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('token')} FROM {quote(cls._meta.db_table)} "  # noqa: S608
+                f"WHERE {quote(cls._meta.pk.column)} = 1"
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    @classmethod
+    def bump(cls, *, using: str = "default") -> None:
+        """Give the version a new token, in the caller's transaction.
+
+        The new token is seen exactly when the change is, and a rollback takes both back. On
+        PostgreSQL the row stays locked until the writer's transaction ends, so writers of
+        asset data take turns there (SQLite lets one writer at a time anyway); such writes are
+        few: moderation, contributions, imports, admin edits.
+        """
+        token = uuid.uuid4().hex
+        versions = cls.objects.using(using)
+        if not versions.filter(pk=1).update(token=token):
+            _, created = versions.get_or_create(pk=1, defaults={"token": token})
+            if not created:  # another writer made the row in the meantime
+                versions.filter(pk=1).update(token=token)

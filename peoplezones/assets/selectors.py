@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -114,15 +115,53 @@ def asset_get(*, user: Any, pk: int) -> Asset:
 
 def asset_category_slugs(*, asset_ids: list[int]) -> dict[int, list[str]]:
     """Each asset's category slugs in taxonomy order, for many assets in one query."""
-    slugs: dict[int, list[str]] = {}
-    links = (
-        Asset.categories.through.objects.filter(asset_id__in=asset_ids)
-        .order_by("category__order", "category__name")
-        .values_list("asset_id", "category__slug")
+    if not asset_ids:
+        return {}
+    # Plain SQL: for a page of 500 ids the ORM's handling of the IN list and of each row cost
+    # three to four times the query itself; on PostgreSQL one array parameter also spares
+    # psycopg parsing 500 placeholders. Names come from the models, values are parameters.
+    quote = connection.ops.quote_name
+    links = Asset.categories.through._meta
+    asset_id = quote(links.get_field("asset").column)
+    category_id = quote(links.get_field("category").column)
+    slug, order, name = (
+        quote(Category._meta.get_field(f).column) for f in ("slug", "order", "name")
     )
-    for asset_id, slug in links:
-        slugs.setdefault(asset_id, []).append(slug)
+    if connection.vendor == "postgresql":
+        among, params = "= ANY(%s)", [list(asset_ids)]
+    else:
+        among, params = f"IN ({', '.join(['%s'] * len(asset_ids))})", list(asset_ids)
+    sql = (
+        f"SELECT l.{asset_id}, c.{slug} FROM {quote(links.db_table)} l "  # noqa: S608
+        f"JOIN {quote(Category._meta.db_table)} c ON c.{quote(Category._meta.pk.column)} = "
+        f"l.{category_id} WHERE l.{asset_id} {among} ORDER BY c.{order}, c.{name}"
+    )
+    slugs: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, category_slug in cursor.fetchall():
+            slugs.setdefault(pk, []).append(category_slug)
     return slugs
+
+
+def asset_page_rows(
+    *, assets: QuerySet[Asset], offset: int, limit: int
+) -> tuple[list[tuple[int, str, str | None, bool]], int]:
+    """One page of `asset_list(...)` as (id, stored public feature, zone slug, under review)
+    rows, and how many assets there are in all.
+
+    Plain rows, not model instances: building ~500 instances cost more than the query. The
+    count is a second query only when the page does not tell it (a full page, or an empty page
+    past the first).
+    """
+    rows = list(
+        assets.prefetch_related(None).values_list(
+            "pk", "public_feature", "zone__slug", "under_review"
+        )[offset : offset + limit]
+    )
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    return rows, assets.count()
 
 
 def owned_asset_list(*, user: Any) -> QuerySet[Asset]:
