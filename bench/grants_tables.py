@@ -87,6 +87,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the database and print where it is"
     )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="time without gc.freeze() of the start-up objects (config/wsgi.py freezes them)",
+    )
     return parser.parse_args(argv)
 
 
@@ -491,6 +496,14 @@ def main(argv: list[str] | None = None) -> int:
 
         staff = Client(HTTP_HOST="127.0.0.1")
         staff.force_login(built.staff)
+        if args.no_freeze:
+            print("Start-up objects not frozen (--no-freeze): not how config/wsgi.py serves.")
+        else:
+            # As config/wsgi.py does in each web process; here the bench's own objects (the
+            # built data) are frozen too, which a web process does not have at all.
+            from peoplezones.core.startup import load_and_freeze
+
+            print(f"Frozen {load_and_freeze():,} objects, as config/wsgi.py does at start-up.")
         public = Client(HTTP_HOST="127.0.0.1")
         n = args.requests
         timings = []

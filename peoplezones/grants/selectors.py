@@ -68,6 +68,12 @@ def funding_table(grant_round: GrantRound) -> FundingTable:
     for award in (
         awards()
         .filter(application__round=grant_round)
+        # Not shown in a funding table, and costly to decode on every row.
+        .defer(
+            "application__zone__boundary",
+            "application__eligibility_answers",
+            "application__round__eligibility_questions",
+        )
         .order_by(
             "application__zone__name",
             "application__organisation__name",
