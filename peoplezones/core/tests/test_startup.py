@@ -8,8 +8,9 @@ def test_start_up_imports_the_views_and_freezes_what_is_alive():
     gc.unfreeze()
     try:
         frozen = load_and_freeze()
-        assert frozen == gc.get_freeze_count()
         assert frozen > 10_000
+        # Frozen objects are not looked at by collections (some may still be freed meanwhile).
+        assert gc.get_freeze_count() > 10_000
         # The URL configuration, and with it the views of every app, is loaded.
         assert "peoplezones.grants.views.public" in sys.modules
         assert "peoplezones.assets.api" in sys.modules
