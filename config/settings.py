@@ -115,6 +115,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "peoplezones.sqlite3",
+            # Kept open between requests, as for PostgreSQL: opening a SQLite connection and
+            # running its PRAGMAs on every request cost more than a small page's queries.
+            "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
