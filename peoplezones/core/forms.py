@@ -1,7 +1,7 @@
 """What every form that calls a service needs: the service's messages shown on the form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 # Codes `core.images.reencode_image` gives a photo it refuses.
 PHOTO_ERROR_CODES = frozenset({"too_big", "format", "not_image", "damaged", "too_many_pixels"})
@@ -9,16 +9,20 @@ PHOTO_ERROR_CODES = frozenset({"too_big", "format", "not_image", "damaged", "too
 
 def add_service_errors(
     form: forms.Form,
-    error: ValidationError,
+    error: ValidationError | PermissionDenied,
     *,
     field_names: dict[str, str | None] | None = None,
     photo_field: str | None = None,
 ) -> None:
-    """Put a service's ValidationError against the fields it is about, else on the whole form.
+    """Put a service's ValidationError against the fields it is about, else on the whole form;
+    a PermissionDenied's message goes on the whole form.
 
     `field_names` maps a service's field names to the form's (None: the whole form); a refused
     photo goes against `photo_field`.
     """
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, error_text(error))
+        return
     field_names = field_names or {}
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -161,7 +161,7 @@ def commitment_create(request: HttpRequest, start_year: int, pk: int) -> HttpRes
                 override_reason=data["override_reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -190,7 +190,7 @@ def spend_create(request: HttpRequest, start_year: int, pk: int) -> HttpResponse
                 actor=request.user,
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -205,13 +205,6 @@ def _line_url(line: BudgetLine) -> str:
     return reverse(
         "finance:line-detail", kwargs={"start_year": line.year.start_year, "pk": line.pk}
     )
-
-
-def _add_errors(form: Any, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-    else:
-        add_service_errors(form, error)
 
 
 @login_required
@@ -244,7 +237,7 @@ def award_payments(request: HttpRequest, identifier: str) -> HttpResponse:
                     actor=request.user,
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

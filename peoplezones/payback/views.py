@@ -30,13 +30,6 @@ def _require_planner(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the programme team can see the payback planner."))
 
 
-def _add_errors(form: Any, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error))
-    else:
-        add_service_errors(form, error, field_names={"sessions": None})
-
-
 @login_required
 @require_safe
 def planner(request: HttpRequest) -> HttpResponse:
@@ -84,7 +77,7 @@ def facility_create(request: HttpRequest) -> HttpResponse:
                 zone=form.cleaned_data["zone"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(request, _("“%(name)s” added.") % {"name": facility.name})
             return redirect("payback:planner")
@@ -110,7 +103,7 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 zone=form.cleaned_data["zone"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(request, _("“%(name)s” saved.") % {"name": facility.name})
             return redirect("payback:planner")
@@ -135,7 +128,7 @@ def facilities_from_assets(request: HttpRequest) -> HttpResponse:
                 zone=data["zone"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(
                 request,
@@ -191,7 +184,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
                 zone=form.cleaned_data["zone"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(request, _("“%(name)s” added.") % {"name": site.name})
             return redirect("payback:planner")
@@ -216,7 +209,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 zone=form.cleaned_data["zone"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(request, _("“%(name)s” saved.") % {"name": site.name})
             return redirect("payback:planner")
@@ -250,7 +243,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                     budget_line=data["budget_line"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error, field_names={"sessions": None})
             else:
                 messages.success(request, _("Project “%(title)s” started.") % {"title": project})
                 return redirect("payback:project-detail", pk=project.pk)
@@ -317,7 +310,7 @@ def project_hours(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(
                 request,
@@ -347,7 +340,7 @@ def project_materials(request: HttpRequest, pk: int) -> HttpResponse:
                 reference=data["reference"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error, field_names={"sessions": None})
         else:
             messages.success(
                 request,

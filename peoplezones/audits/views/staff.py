@@ -53,6 +53,7 @@ from peoplezones.audits.workflow import (
     TRANSITIONS,
     available_actions,
 )
+from peoplezones.core.forms import add_service_errors
 from peoplezones.zones.models import Zone
 
 PAGE_SIZE = 50
@@ -196,15 +197,6 @@ class BodyUpdateForm(forms.Form):
     )
 
 
-def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    """Put a service's complaint next to the field it is about, or at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, list(getattr(error, "messages", None) or [str(error)]))
-
-
 def _require_staff(request: HttpRequest, zone: Any = None) -> None:
     """The page is for people who manage issues: of the chosen zone, or of any zone."""
     if zone is not None:
@@ -341,7 +333,7 @@ def _issue_post(request: HttpRequest, issue: Issue) -> forms.Form | None:
         else:
             issue_redact(issue=issue, actor=request.user, description=data["description"])
     except (ValidationError, PermissionDenied) as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return form
     return None
 
@@ -381,7 +373,7 @@ def refer(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if referral.method == Referral.Method.CSV:
                     return _csv_response(
@@ -438,7 +430,7 @@ def referral_page(request: HttpRequest, pk: int) -> HttpResponse:
                 term=form.cleaned_data["term"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The response is recorded."))
             return redirect("audits:staff-referral", pk=referral.pk)
@@ -484,7 +476,7 @@ def body_update(request: HttpRequest, token: str) -> HttpResponse:
                     term=form.cleaned_data["term"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Issue %(id)s is updated.") % {"id": issue.pk})
                 return redirect("audits:body-update", token=token)

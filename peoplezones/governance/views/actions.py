@@ -8,7 +8,6 @@ anyone else gets the same 404 as for a zone with no group. Writes go to `governa
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from peoplezones.core.forms import add_service_errors
 from peoplezones.governance.action_queries import (
     action_get,
     action_log,
@@ -47,15 +47,6 @@ def _action_or_404(request: HttpRequest, pk: int) -> Action:
         return action_get(user=request.user, pk=pk)
     except Action.DoesNotExist:
         raise Http404(_("There is no such action.")) from None
-
-
-def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    """Put a service's complaint next to the field it is about, or at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, list(getattr(error, "messages", None) or [str(error)]))
 
 
 def _filtered(request: HttpRequest, group: SteeringGroup) -> tuple[ActionFilterForm, list]:
@@ -89,7 +80,7 @@ def action_list(request: HttpRequest, slug: str) -> HttpResponse:
                     due=data["due"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("Action %(reference)s added.") % {"reference": action.reference}
@@ -142,7 +133,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     due=data["due"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if updated.status in CLOSED and action.status not in CLOSED:
                     message = _("Action %(reference)s closed as “%(status)s”.")

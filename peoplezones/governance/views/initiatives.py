@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from peoplezones.core.forms import add_service_errors
 from peoplezones.governance.initiative_queries import (
     cohort_counts,
     group_page,
@@ -139,15 +140,6 @@ def _url_or_none(name: str, **kwargs: Any) -> str | None:
         return None
 
 
-def _add_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
-    """Put a service's complaint next to the field it is about, or at the top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, list(getattr(error, "messages", None) or [str(error)]))
-
-
 @require_safe
 def zone_group(request: HttpRequest, slug: str) -> HttpResponse:
     """The public face of a zone's steering group: make-up, meetings, action counts, initiatives."""
@@ -225,7 +217,7 @@ def _record(request: HttpRequest, initiative: Initiative, kind: str, form: forms
                 as_of=data["as_of"],
             )
     except (ValidationError, PermissionDenied) as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
