@@ -36,11 +36,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchsetup import ROOT, base_environment, pg_recreate
+
 SEED = 20240517
-SECRET_KEY = "bench-only-secret-key-not-for-any-real-site-0123456789abcdef"  # noqa: S105
 MAX_PAGE_SIZE = 500
 CACHE_ENTRIES = 1000
 
@@ -224,62 +224,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --- set-up ----------------------------------------------------------------------------------
-
-
-def base_environment(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
-    """Production-like settings, shared by this process and the gunicorn it starts."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_MANIFEST": "0",
-        "VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(var_dir / "media"),
-        "STATIC_ROOT": str(var_dir / "static"),
-        "LOG_LEVEL": "WARNING",
-        # Room for every answer the bench asks for (360 boxes) in each process: the warm case.
-        "ASSET_MAP_CACHE_ENTRIES": str(CACHE_ENTRIES),
-    }
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    return env
-
-
-def _pg_admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or "bench" not in name:
-        raise SystemExit(
-            f"Refusing to create and drop database {name!r}: its name must contain 'bench'."
-        )
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def pg_recreate(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _pg_admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def pg_drop(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _pg_admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def km_to_deg(*, km_north: float, km_east: float, lat: float) -> tuple[float, float]:
@@ -1038,7 +982,12 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-"))
-    env = base_environment(args, workdir)
+    env = base_environment(
+        database_url=args.database_url,
+        var_dir=workdir,
+        # Room for every answer the bench asks for (360 boxes) in each process: the warm case.
+        ASSET_MAP_CACHE_ENTRIES=str(CACHE_ENTRIES),
+    )
     os.environ.update(env)
     if not args.database_url:
         os.environ.pop("DATABASE_URL", None)
@@ -1305,7 +1254,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Kept: {args.database_url or workdir}", file=sys.stderr)
         else:
             if pg_created:
-                pg_drop(args.database_url)
+                pg_recreate(args.database_url, drop_only=True)
             shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchsetup import ROOT, base_environment, pg_recreate
+
 SEED = 20260522
-SECRET_KEY = "bench-only-secret-key-not-for-any-real-site-0123456789abcdef"  # noqa: S105
 GOAL_MS = 200.0
 SMALL_ROUND = 100
 # How the applications of a round are spread over the workflow (the rest are in assessment).
@@ -96,50 +95,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --- set-up ----------------------------------------------------------------------------------
-
-
-def base_environment(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
-    """Production-like settings (DEBUG off), as bench/asset_bbox.py uses."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_MANIFEST": "0",
-        "VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(var_dir / "media"),
-        "STATIC_ROOT": str(var_dir / "static"),
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    return env
-
-
-def _pg_admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or "bench" not in name:
-        raise SystemExit(
-            f"Refusing to create and drop database {name!r}: its name must contain 'bench'."
-        )
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def pg_recreate(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _pg_admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 @dataclass
@@ -463,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-grants-"))
     (workdir / "static").mkdir()
-    os.environ.update(base_environment(args, workdir))
+    os.environ.update(base_environment(database_url=args.database_url, var_dir=workdir))
     if not args.database_url:
         os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT))

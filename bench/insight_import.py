@@ -35,10 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET_KEY = "bench-only-secret-key-not-for-any-real-site-0123456789abcdef"  # noqa: S105
+from benchsetup import ROOT, base_environment, pg_recreate
+
 GOAL_RATIO = 3.0
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "policeuk"
 
@@ -74,44 +73,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the database and print where it is"
     )
     return parser.parse_args(argv)
-
-
-def base_environment(args: argparse.Namespace, var_dir: Path) -> dict[str, str]:
-    """Production-like settings (DEBUG off), as the other benchmarks use."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "STATIC_MANIFEST": "0",
-        "VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(var_dir / "media"),
-        "STATIC_ROOT": str(var_dir / "static"),
-        "LOG_LEVEL": "WARNING",
-    }
-    if args.database_url:
-        env["DATABASE_URL"] = args.database_url
-    return env
-
-
-def pg_recreate(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 @dataclass
@@ -302,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-import-"))
     (workdir / "static").mkdir()
-    os.environ.update(base_environment(args, workdir))
+    os.environ.update(base_environment(database_url=args.database_url, var_dir=workdir))
     if not args.database_url:
         os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT))
