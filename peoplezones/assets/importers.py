@@ -23,6 +23,7 @@ from peoplezones.assets.models import Asset
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.services import asset_create
 from peoplezones.core import geo
+from peoplezones.core.csvread import csv_rows
 from peoplezones.core.selectors import within_radius
 
 COLUMNS = (
@@ -162,21 +163,7 @@ def _parse_csv(text: str) -> ParsedFile:
             % {"columns": ", ".join(missing)}
         )
     rows = []
-    line = 1
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise ImportFileError(
-                _("Line %(line)s cannot be read as CSV: %(error)s")
-                % {"line": start, "error": error}
-            ) from None
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
+    for start, values in csv_rows(reader, error=ImportFileError):
         row = _build_row(start, dict(zip(header, values, strict=False)))
         if len(values) > len(header):
             row.errors.append(_("This line has more values than the header has columns."))

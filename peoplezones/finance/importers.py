@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from peoplezones.core.csvread import csv_rows
 from peoplezones.core.money import MoneyError, format_gbp, parse_gbp
 from peoplezones.finance.models import BudgetLine, BudgetYear, StatedFigure
 from peoplezones.finance.reconciliation import Check, check_key
@@ -125,21 +126,7 @@ def read_csv(*, content: bytes, columns: Sequence[str], required: Sequence[str])
             % {"columns": ", ".join(missing), "all": ", ".join(columns)}
         )
     rows = []
-    line = 1
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise ImportFileError(
-                _("Line %(line)s cannot be read as CSV: %(error)s")
-                % {"line": start, "error": error}
-            ) from None
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
+    for start, values in csv_rows(reader, error=ImportFileError):
         row = CsvRow(
             line=start,
             values={name: value.strip() for name, value in zip(header, values, strict=False)},
