@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("peoplezones.audits.open311.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", core_views.api_not_found),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

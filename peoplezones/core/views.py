@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from peoplezones.core.selectors import database_is_reachable
@@ -13,6 +15,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if database_is_reachable():
         return JsonResponse({"status": "ok", "database": "ok"})
     return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any address under /api/v1/ that the API does not have: a JSON 404 for API clients, not
+    the site's HTML page. Whatever the method, so a POST is not refused for a missing token."""
+    return JsonResponse(
+        {"detail": _("There is no such API address. The API's documentation is at /api/v1/docs.")},
+        status=404,
+    )
 
 
 @require_safe

@@ -70,3 +70,13 @@ def test_server_error_page_is_plain_and_reveals_nothing(client, db, settings):
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in content
     assert "Traceback" not in content
+
+
+def test_an_unknown_api_address_is_a_json_404_whatever_the_method(client, db):
+    for method in (client.get, client.post, client.delete):
+        response = method("/api/v1/no-such-thing/here")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "/api/v1/docs" in response.json()["detail"]
+    # Addresses the API has are not affected.
+    assert client.get("/api/v1/zones").status_code == 200
