@@ -30,6 +30,7 @@ from peoplezones.finance.selectors import (
     line_totals,
     year_summary,
 )
+from peoplezones.finance.year_notes import year_notes
 from peoplezones.grants import permissions
 from peoplezones.grants import services as grant_services
 from peoplezones.grants.models import Award
@@ -87,6 +88,7 @@ def year_detail(request: HttpRequest, start_year: int) -> HttpResponse:
             "lines": totals,
             "total": _totals_row(totals),
             "warnings": [t for t in totals if t.over_committed or t.nearly_committed],
+            "notes": year_notes(year),
         },
     )
 

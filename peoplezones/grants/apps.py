@@ -10,12 +10,18 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from peoplezones.finance.models import StatedFigure
         from peoplezones.finance.reconciliation import register
-        from peoplezones.grants.reconciliation import round_total_for_key, zone_year_total_for_key
+        from peoplezones.finance.year_notes import register as register_year_note
+        from peoplezones.grants.reconciliation import (
+            round_total_for_key,
+            uncommitted_awards_note,
+            zone_year_total_for_key,
+        )
         from peoplezones.zones.sections import ZoneSection
         from peoplezones.zones.sections import register as register_section
 
         register(StatedFigure.Scope.ROUND, round_total_for_key)
         register(StatedFigure.Scope.ZONE_YEAR, zone_year_total_for_key)
+        register_year_note(uncommitted_awards_note)
         register_section(
             ZoneSection(
                 key="grants",

@@ -414,3 +414,18 @@ def test_budget_pages_take_a_bounded_number_of_queries(
         # The line page with its two forms is the most: 16 whatever the number of rows.
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_the_year_page_says_which_awards_no_line_carries(client, budget, award, new_parks_round):
+    client.force_login(_user("finance"))
+
+    text = _text(client.get(reverse("finance:year-detail", kwargs={"start_year": 2022})))
+    assert (
+        "6 grant awards of this year's rounds, £38,261.06 in all, are not committed against "
+        "any budget line" in text
+    )
+    assert "This year has no budget lines yet." in text
+
+    # 2023/24's award was approved against its line: nothing to say.
+    text = _text(client.get(reverse("finance:year-detail", kwargs={"start_year": 2023})))
+    assert "not committed against any budget line" not in text
