@@ -149,17 +149,29 @@ def zone_crime(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "insight/zone_crime.html", context, status=status)
 
 
-def _other_links() -> list[tuple[str, str]]:
+def _other_links() -> list[tuple[str, str, str]]:
     """Pages of other parts of insight, when their addresses are included (impact, next zone,
-    payback planner)."""
+    payback planner): address, name and what the page is for."""
     links = []
-    for name, label in (
-        ("insight_analysis:impact", _("Impact against comparison areas")),
-        ("insight_analysis:next-zone", _("Where the next zone should be")),
-        ("payback:planner", _("Where payback work can go")),
+    for name, label, description in (
+        (
+            "insight_analysis:impact",
+            _("Impact against comparison areas"),
+            _("how crime in a zone changed after a start month, against similar areas"),
+        ),
+        (
+            "insight_analysis:next-zone",
+            _("Where the next zone should be"),
+            _("every neighbourhood scored on deprivation, crime and groups to work with"),
+        ),
+        (
+            "payback:planner",
+            _("Where payback work can go"),
+            _("sites with welfare facilities within a short walk, and payback projects"),
+        ),
     ):
         try:
-            links.append((reverse(name), label))
+            links.append((reverse(name), label, description))
         except NoReverseMatch:
             continue
     return links
