@@ -142,12 +142,13 @@ def round_update(
                 "budget year and line can no longer change."
             )
         )
-    if opens_at >= closes_at:
-        errors.setdefault("closes_at", []).append(_("A round must close after it opens."))
-    if maximum_award < minimum_award:
-        errors.setdefault("maximum_award", []).append(
-            _("The largest grant cannot be smaller than the smallest.")
-        )
+    for field_name, messages in services.round_rule_errors(
+        opens_at=opens_at,
+        closes_at=closes_at,
+        minimum_award=minimum_award,
+        maximum_award=maximum_award,
+    ).items():
+        errors.setdefault(field_name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

@@ -22,7 +22,7 @@ from .applications import (
 from .assessment import declare_conflict, score, weighted_mean
 from .awards import accept_return, close_award, record_payment, schedule_return, submit_return
 from .decisions import approve, award_identifier, decide_batch
-from .rounds import create_round, mark_round_decided
+from .rounds import create_round, mark_round_decided, round_rule_errors
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -39,6 +39,7 @@ __all__ = [
     "next_reference",
     "organisation_create",
     "record_payment",
+    "round_rule_errors",
     "save_application",
     "schedule_return",
     "score",

@@ -20,6 +20,23 @@ from peoplezones.grants.models import (
 from peoplezones.grants.services._common import ZERO, S
 
 
+def round_rule_errors(
+    *,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    minimum_award: Decimal,
+    maximum_award: Decimal,
+) -> dict[str, list[str]]:
+    """What is wrong with a round's dates and award limits, by field (empty when nothing is);
+    the rules of setting a round up and of changing it."""
+    errors: dict[str, list[str]] = {}
+    if opens_at >= closes_at:
+        errors["closes_at"] = [_("A round must close after it opens.")]
+    if maximum_award < minimum_award:
+        errors["maximum_award"] = [_("The largest grant cannot be smaller than the smallest.")]
+    return errors
+
+
 def create_round(
     *,
     actor: Any,
@@ -65,12 +82,13 @@ def create_round(
         grant_round.full_clean()
     except ValidationError as error:
         errors.update(error.message_dict)
-    if opens_at >= closes_at:
-        errors.setdefault("closes_at", []).append(_("A round must close after it opens."))
-    if maximum_award < minimum_award:
-        errors.setdefault("maximum_award", []).append(
-            _("The largest grant cannot be smaller than the smallest.")
-        )
+    for field_name, messages in round_rule_errors(
+        opens_at=opens_at,
+        closes_at=closes_at,
+        minimum_award=minimum_award,
+        maximum_award=maximum_award,
+    ).items():
+        errors.setdefault(field_name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
