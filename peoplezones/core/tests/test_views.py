@@ -80,3 +80,13 @@ def test_an_unknown_api_address_is_a_json_404_whatever_the_method(client, db):
         assert "/api/v1/docs" in response.json()["detail"]
     # Addresses the API has are not affected.
     assert client.get("/api/v1/zones").status_code == 200
+
+
+def test_a_method_an_api_address_does_not_take_is_a_json_405(client, db):
+    response = client.delete("/api/v1/zones")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET"
+    assert response.json()["detail"] == "This address does not take DELETE; it takes GET."
+    # Pages outside the API keep Django's answer.
+    assert client.post("/healthz").status_code == 405
