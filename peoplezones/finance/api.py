@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from peoplezones.finance.importers import check_as_dict, plain_pounds
 from peoplezones.finance.models import BudgetYear
 from peoplezones.finance.reconciliation import reconcile
-from peoplezones.finance.selectors import ZERO, line_totals, parse_year_label
+from peoplezones.finance.selectors import ZERO, line_totals, year_by_label
 from peoplezones.grants.api import signed_in
 from peoplezones.grants.permissions import can_view_finance
 
@@ -117,8 +117,7 @@ def year_list(request: HttpRequest) -> list[dict[str, Any]]:
 def year_detail(request: HttpRequest, label: str) -> dict[str, Any]:
     """`label` is written with a hyphen in the path: /finance/years/2023-24."""
     _staff_only(request)
-    start = parse_year_label(label)
-    year = BudgetYear.objects.filter(start_year=start).first() if start else None
+    year = year_by_label(label)
     if year is None:
         raise HttpError(404, _("There is no budget year “%(label)s”.") % {"label": label[:20]})
     return _year_out(year)

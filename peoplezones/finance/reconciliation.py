@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from peoplezones.finance.models import BudgetLine, BudgetYear, StatedFigure
-from peoplezones.finance.selectors import parse_year_label, year_total
+from peoplezones.finance.models import BudgetLine, StatedFigure
+from peoplezones.finance.selectors import parse_year_label, year_by_label, year_total
 
 # A computer takes the stated figure's key and returns the computed total, or raises KeyError
 # with a message saying why the key matches nothing.
@@ -29,8 +29,7 @@ class UnknownKey(KeyError):
 
 
 def _budget_year(key: str) -> Decimal:
-    start = parse_year_label(key)
-    year = BudgetYear.objects.filter(start_year=start).first() if start else None
+    year = year_by_label(key)
     if year is None:
         raise UnknownKey(_("No budget year “%(key)s” is recorded.") % {"key": key})
     return year_total(year=year)

@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -64,14 +63,6 @@ ApplicationStatus = Literal[
     "declined",
     "withdrawn",
 ]
-
-
-def _url(obj: Any) -> str | None:
-    """The object's page, once the page exists."""
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return None
 
 
 # Rounds ---------------------------------------------------------------------------------------
@@ -148,7 +139,7 @@ def _round_out(grant_round: GrantRound) -> dict[str, Any]:
         "budget_year": grant_round.budget_year.label,
         "awards": grant_round.award_count,
         "awarded": plain_pounds(grant_round.awarded),
-        "url": _url(grant_round),
+        "url": grant_round.get_absolute_url(),
     }
 
 
@@ -226,7 +217,7 @@ def _award_out(award: Award) -> dict[str, Any]:
         "decided_on": award.decided_on,
         "conditions": award.conditions,
         "reasons": award.reasons,
-        "url": _url(award),
+        "url": award.get_absolute_url(),
     }
 
 

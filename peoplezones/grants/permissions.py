@@ -50,10 +50,3 @@ def is_applicant_for(user: Any, application: Any) -> bool:
     if application.applicant_id == user.pk:
         return True
     return application.organisation.owners.filter(pk=user.pk).exists()
-
-
-def can_view_application(user: Any, application: Any) -> bool:
-    if is_grants_staff(user) or is_applicant_for(user, application):
-        return True
-    # Assessors see what has reached assessment.
-    return can_assess(user) and application.status not in ("draft", "withdrawn")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from peoplezones.grants import permissions
@@ -177,9 +177,3 @@ def applications_for(user: Any) -> QuerySet[Application]:
     # One query with OR, not two querysets joined with |: Django refuses to combine a
     # distinct queryset with one that is not.
     return base.filter(Q(organisation__owners=user) | Q(applicant=user)).distinct()
-
-
-def round_dates(grant_round: GrantRound) -> dict[str, Any]:
-    return Application.objects.filter(round=grant_round).aggregate(
-        first=Min("submitted_at"), last=Max("submitted_at")
-    )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peoplezones.core.forms import error_text
 from peoplezones.core.money import format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.finance import services as finance
@@ -139,6 +140,5 @@ def decide_batch(
                 )
             results.append((application, None))
         except (ValidationError, PermissionDenied) as error:
-            text = " ".join(getattr(error, "messages", [str(error)]))
-            results.append((application, text))
+            results.append((application, error_text(error)))
     return results

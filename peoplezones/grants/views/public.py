@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,14 +92,6 @@ def _filters(request: HttpRequest, *, with_year: bool) -> Filters:
         else:
             filters.valid = False
     return filters
-
-
-def _apply_url(grant_round: GrantRound) -> str | None:
-    """The application form is built separately; until it exists, the page says so instead."""
-    try:
-        return reverse("grants:apply", kwargs={"slug": grant_round.slug})
-    except NoReverseMatch:
-        return None
 
 
 def _round_item(grant_round: GrantRound) -> dict[str, Any]:
@@ -190,7 +182,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             **_round_item(grant_round),
             "themes": list(themes.values()),
-            "apply_url": _apply_url(grant_round),
+            "apply_url": reverse("grants:apply", kwargs={"slug": grant_round.slug}),
             "awards": Award.objects.filter(application__round=grant_round).count(),
         },
     )
