@@ -248,6 +248,8 @@ CACHES["asset_map"] = (
 )
 # One address may add this many assets, events or flags (django-ratelimit syntax).
 PUBLIC_CONTRIBUTION_RATE = os.environ.get("PUBLIC_CONTRIBUTION_RATE", "20/h")
+# One address may sign up or ask for confirmation emails this many times.
+SIGN_UP_RATE = os.environ.get("SIGN_UP_RATE", "10/h")
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
 RATELIMIT_IP_META_KEY = "peoplezones.core.http.client_ip"
 SILENCED_SYSTEM_CHECKS = [] if os.environ.get("REDIS_URL") else ["django_ratelimit.W001"]

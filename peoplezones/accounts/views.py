@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from peoplezones.accounts.forms import (
     EmailAuthenticationForm,
@@ -34,6 +34,7 @@ from peoplezones.accounts.services import (
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.selectors import owned_asset_list
 from peoplezones.audits.permissions import managed_zone_ids
+from peoplezones.core.http import account_email_limited
 
 
 class LoginView(auth_views.LoginView):
@@ -97,18 +98,6 @@ def _staff_tools(user: Any) -> list[tuple[str, str]]:
 # Sign-up and email confirmation ---------------------------------------------------------------
 
 
-def _account_email_limited(request: HttpRequest) -> bool:
-    """Per-address limit on sign-ups and confirmation emails, so the form cannot be used to
-    flood someone's inbox or to make accounts in bulk."""
-    return is_ratelimited(
-        request,
-        group="account-email",
-        key="ip",
-        rate=getattr(settings, "SIGN_UP_RATE", "10/h"),
-        increment=True,
-    )
-
-
 def _safe_next(request: HttpRequest, value: str | None) -> str:
     """`next` if it is a page of this site, else nothing."""
     if value and url_has_allowed_host_and_scheme(
@@ -126,6 +115,7 @@ def _too_many() -> str:
     return _("Too many attempts from your address. Try again in an hour.")
 
 
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Make an account to apply for a grant; the answer never says whether an address is taken."""
@@ -138,7 +128,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:sign-up-done")
     status = 400
     if form.is_valid():
-        if _account_email_limited(request):
+        if account_email_limited(request):
             form.add_error(None, _too_many())
             status = 429
         else:
@@ -191,7 +181,7 @@ def confirm_email_resend(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/confirm_email_resend.html", context)
     if form is not None and not form.is_valid():
         return render(request, "accounts/confirm_email_resend.html", context, status=400)
-    if _account_email_limited(request):
+    if account_email_limited(request):
         context["limited"] = _too_many()
         if form is not None:
             form.add_error(None, _too_many())

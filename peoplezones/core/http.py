@@ -29,3 +29,15 @@ def contribution_limited(request: HttpRequest) -> bool:
         rate=settings.PUBLIC_CONTRIBUTION_RATE,
         increment=True,
     )
+
+
+def account_email_limited(request: HttpRequest) -> bool:
+    """Per-address limit on sign-ups and confirmation emails, so the forms cannot be used to
+    flood someone's inbox or to make accounts in bulk."""
+    return is_ratelimited(
+        request,
+        group="account-email",
+        key="ip",
+        rate=settings.SIGN_UP_RATE,
+        increment=True,
+    )
