@@ -34,10 +34,11 @@ import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 from numpy.typing import ArrayLike, NDArray
-from pyproj import Transformer
 from scipy import ndimage, stats
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
+
+from peoplezones.core import geo
 
 # Bump when a change to this module could change a result, so stored runs say which method made
 # them.
@@ -61,19 +62,9 @@ class HotspotError(ValueError):
     """An analysis that cannot be run as asked; the message says why, for the person asking."""
 
 
-@functools.cache
-def _to_bng() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-
-
-@functools.cache
-def _from_bng() -> Transformer:
-    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-
-
 def bng_transformation() -> str:
     """Which WGS84 to British National Grid transformation pyproj is using (for the record)."""
-    transformer = _to_bng()
+    transformer = geo.to_bng_transformer()
     transformer.transform(-1.1, 52.6)  # pyproj picks the operation when it is used
     return str(transformer.get_last_used_operation().description)
 
@@ -84,7 +75,9 @@ def lat_lon_to_bng(
     lat: ArrayLike, lon: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """WGS84 latitudes and longitudes as British National Grid eastings and northings (m)."""
-    easting, northing = _to_bng().transform(np.asarray(lon, float), np.asarray(lat, float))
+    easting, northing = geo.to_bng_transformer().transform(
+        np.asarray(lon, float), np.asarray(lat, float)
+    )
     return np.asarray(easting, float), np.asarray(northing, float)
 
 
@@ -92,14 +85,16 @@ def bng_to_lon_lat(
     easting: ArrayLike, northing: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """British National Grid metres as WGS84 longitudes and latitudes (GeoJSON order)."""
-    lon, lat = _from_bng().transform(np.asarray(easting, float), np.asarray(northing, float))
+    lon, lat = geo.from_bng_transformer().transform(
+        np.asarray(easting, float), np.asarray(northing, float)
+    )
     return np.asarray(lon, float), np.asarray(lat, float)
 
 
 def geometry_to_bng(geometry: BaseGeometry) -> BaseGeometry:
     """A lon/lat shapely geometry in British National Grid metres."""
     return shapely.transform(
-        geometry, lambda xy: np.column_stack(_to_bng().transform(xy[:, 0], xy[:, 1]))
+        geometry, lambda xy: np.column_stack(geo.to_bng_transformer().transform(xy[:, 0], xy[:, 1]))
     )
 
 

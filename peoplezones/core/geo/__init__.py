@@ -10,7 +10,7 @@ The helpers live in submodules by topic (``errors``, ``points``, ``areas``, ``sh
 from .areas import validate_geometry
 from .distance import bbox_around, haversine_m, parse_bbox
 from .errors import EARTH_RADIUS_M, UK_BOUNDS, GeoError
-from .grid import from_bng, to_bng
+from .grid import from_bng, from_bng_transformer, to_bng, to_bng_transformer
 from .points import validate_point
 from .shapes import clear_shape_cache, geometry_bbox, point_in_geometry, prepared_shape
 
@@ -21,12 +21,14 @@ __all__ = [
     "bbox_around",
     "clear_shape_cache",
     "from_bng",
+    "from_bng_transformer",
     "geometry_bbox",
     "haversine_m",
     "parse_bbox",
     "point_in_geometry",
     "prepared_shape",
     "to_bng",
+    "to_bng_transformer",
     "validate_geometry",
     "validate_point",
 ]

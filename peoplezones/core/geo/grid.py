@@ -12,19 +12,21 @@ from .points import validate_point
 
 
 @functools.cache
-def _to_bng_transformer() -> Transformer:
+def to_bng_transformer() -> Transformer:
+    """The one WGS84 -> British National Grid transformer (x = longitude), made once."""
     return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 
 
 @functools.cache
-def _from_bng_transformer() -> Transformer:
+def from_bng_transformer() -> Transformer:
+    """The one British National Grid -> WGS84 transformer (x = easting), made once."""
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
 def to_bng(*, lat: float, lon: float) -> tuple[float, float]:
     """Convert WGS84 latitude/longitude to British National Grid ``(easting, northing)`` metres."""
     lat, lon = validate_point(lat=lat, lon=lon, uk_only=False)
-    easting, northing = _to_bng_transformer().transform(lon, lat)
+    easting, northing = to_bng_transformer().transform(lon, lat)
     if not (math.isfinite(easting) and math.isfinite(northing)):
         raise GeoError(
             _(
@@ -42,7 +44,7 @@ def from_bng(*, easting: float, northing: float) -> tuple[float, float]:
     subject = gettext("The grid reference")
     easting_f = _to_float(easting, axis=gettext("easting"), subject=subject)
     northing_f = _to_float(northing, axis=gettext("northing"), subject=subject)
-    lon, lat = _from_bng_transformer().transform(easting_f, northing_f)
+    lon, lat = from_bng_transformer().transform(easting_f, northing_f)
     if not (math.isfinite(lat) and math.isfinite(lon)):
         raise GeoError(
             _(
