@@ -56,6 +56,10 @@ class ReferenceAreaAdmin(ReadOnlyAdmin):
     search_fields = ["code", "name", "lad_code"]
     exclude = ["geometry"]
 
+    def get_queryset(self, request):
+        # `exclude` hides the boundary from the form; this keeps it out of the list's query.
+        return super().get_queryset(request).defer("geometry")
+
     @admin.display(boolean=True, description="boundary")
     def has_boundary(self, obj: ReferenceArea) -> bool:
         return obj.min_lon is not None
@@ -100,3 +104,7 @@ class HotspotRunAdmin(ReadOnlyAdmin):
     list_filter = ["weighting", "zone"]
     list_select_related = ["zone", "created_by"]
     exclude = ["results"]
+
+    def get_queryset(self, request):
+        # A run's per-cell results can be megabytes: never loaded for the list.
+        return super().get_queryset(request).defer("results")

@@ -66,6 +66,11 @@ class WalkNetworkAdmin(admin.ModelAdmin):
 
     list_display = ("name", "node_count", "edge_count", "length_m", "created")
     exclude = ("graph",)
+
+    def get_queryset(self, request):
+        # The graph is megabytes of binary that no admin page shows.
+        return super().get_queryset(request).defer("graph")
+
     readonly_fields = (
         "name",
         "source_sha256",
