@@ -91,19 +91,11 @@ def _etags(header: str) -> set[str]:
 # --- What changes the public data ---------------------------------------------------------------
 
 
-def _is_public(asset: Asset) -> bool:
-    return (
-        asset.status == Asset.Status.PUBLISHED
-        and not asset.do_not_display
-        and asset.asset_class != Asset.AssetClass.INDIVIDUAL
-    )
-
-
 @receiver(post_save, sender=Asset, dispatch_uid="assets-version-asset-save")
 def _asset_saved(sender: Any, instance: Asset, created: bool, using: str, **kwargs: Any) -> None:
     # A new pending contribution changes nothing the public sees: do not empty the cache for
     # it (contributions come from anyone; publishing one later is a save like any other).
-    if created and not _is_public(instance):
+    if created and not instance.is_public:
         return
     PublicDataVersion.bump(using=using)
 
@@ -114,7 +106,7 @@ def _asset_categories_changed(
 ) -> None:
     if not action.startswith("post_"):
         return
-    if isinstance(instance, Asset) and not _is_public(instance):
+    if isinstance(instance, Asset) and not instance.is_public:
         return
     PublicDataVersion.bump(using=using)
 

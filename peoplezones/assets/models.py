@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peoplezones.core.models import TimeStampedModel
@@ -204,6 +205,15 @@ class Asset(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may see it: the same rule as `PUBLIC_ASSETS`, for one instance."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and not self.do_not_display
+            and self.asset_class != self.AssetClass.INDIVIDUAL
+        )
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -223,6 +233,13 @@ class Asset(TimeStampedModel):
     @property
     def language_list(self) -> list[str]:
         return [item.strip() for item in self.languages.split(",") if item.strip()]
+
+
+# What anyone may see: published, not hidden, and never people's own skills. `Asset.is_public`
+# says the same of one instance; keep the two together.
+PUBLIC_ASSETS = Q(status=Asset.Status.PUBLISHED, do_not_display=False) & ~Q(
+    asset_class=Asset.AssetClass.INDIVIDUAL
+)
 
 
 class AssetPhoto(TimeStampedModel):

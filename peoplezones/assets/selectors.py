@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from peoplezones.assets.models import Asset, AssetChange, Category, Event, Flag
+from peoplezones.assets.models import PUBLIC_ASSETS, Asset, AssetChange, Category, Event, Flag
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.recurrence import Occurrence, occurrences
 
@@ -30,9 +30,7 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.select_related("parent").order_by("order", "name")
 
 
-PUBLIC = Q(status=Asset.Status.PUBLISHED, do_not_display=False) & ~Q(
-    asset_class=Asset.AssetClass.INDIVIDUAL
-)
+PUBLIC = PUBLIC_ASSETS
 
 
 def public_assets() -> QuerySet[Asset]:

@@ -118,3 +118,20 @@ def test_public_search_never_matches_a_sensitive_address(moderator):
 
     assert [a.name for a in public] == ["Library"]
     assert asset_list(user=moderator, q="Secret Street").count() == 2
+
+
+def test_one_asset_is_public_exactly_when_the_public_query_finds_it(db):
+    import itertools
+
+    from peoplezones.assets.models import PUBLIC_ASSETS
+
+    assets = [
+        AssetFactory(status=status, do_not_display=hidden, asset_class=asset_class)
+        for status, hidden, asset_class in itertools.product(
+            Asset.Status.values, [False, True], Asset.AssetClass.values
+        )
+    ]
+    found = set(Asset.objects.filter(PUBLIC_ASSETS).values_list("pk", flat=True))
+    assert {asset.pk for asset in assets if asset.is_public} == found
+    assert found  # some are public, and
+    assert len(found) < len(assets)  # some are not
