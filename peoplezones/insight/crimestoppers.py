@@ -172,11 +172,24 @@ class ThemeLink:
     note: str = ""
 
 
-def zone_theme_links(*, zone: Zone) -> list[ThemeLink]:
-    """The zone's research themes in order, each with its linked crime types."""
-    rows = {row.key: row for row in ThemeCrimeTypes.objects.all()}
+def theme_crime_type_rows() -> dict[str, ThemeCrimeTypes]:
+    """The table linking research themes to crime types, by theme key."""
+    return {row.key: row for row in ThemeCrimeTypes.objects.all()}
+
+
+def zone_theme_links(
+    *, zone: Zone, rows: dict[str, ThemeCrimeTypes] | None = None
+) -> list[ThemeLink]:
+    """The zone's research themes in order, each with its linked crime types.
+
+    Uses the zone's prefetched themes when there are some (`zones.selectors.zone_list`), and
+    `rows` (`theme_crime_type_rows()`) when the caller has them, so a list of zones costs no
+    query per zone.
+    """
+    if rows is None:
+        rows = theme_crime_type_rows()
     links = []
-    for theme in zone.themes.order_by("order", "title"):
+    for theme in zone.themes.all():  # Theme's ordering: order, then title
         row = rows.get(theme_key(theme.title))
         links.append(
             ThemeLink(
@@ -191,7 +204,7 @@ def zone_theme_links(*, zone: Zone) -> list[ThemeLink]:
 
 def theme_titles_in_use() -> list[dict[str, Any]]:
     """Every theme title of any zone or of the table, with its row (or None) and its zones."""
-    rows = {row.key: row for row in ThemeCrimeTypes.objects.all()}
+    rows = theme_crime_type_rows()
     titles: dict[str, dict[str, Any]] = {}
     for theme in Theme.objects.select_related("zone").order_by("title"):
         entry = titles.setdefault(

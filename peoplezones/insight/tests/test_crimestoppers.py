@@ -329,3 +329,23 @@ def test_service_refuses_types_that_are_not_police_uk_categories(programme_team_
         )
 
     assert ThemeCrimeTypes.objects.get(key="substance abuse").crime_types == ["Drugs"]
+
+
+def test_the_index_costs_no_query_per_zone(client, programme_team_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from peoplezones.zones.tests.factories import ZoneFactory
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("insight:crimestoppers"))
+        assert response.status_code == 200
+        return len(captured)
+
+    client.force_login(programme_team_user)
+    ThemeFactory(zone=ZoneFactory(slug="first"), title="Substance Abuse")
+    one_zone = queries()
+    for slug in ("second", "third", "fourth"):
+        ThemeFactory(zone=ZoneFactory(slug=slug), title="Substance Abuse")
+    assert queries() == one_zone

@@ -25,6 +25,7 @@ from peoplezones.insight.crimestoppers import (
     Targeting,
     study_boundary,
     targeting,
+    theme_crime_type_rows,
     theme_crime_types_set,
     theme_titles_in_use,
     write_targets_csv,
@@ -42,8 +43,9 @@ from peoplezones.zones.shortcuts import zone_or_404
 def crimestoppers(request: HttpRequest) -> HttpResponse:
     """Every zone with its themes and their linked crime types, linking to its targeting page."""
     require_analyst(request)
+    rows = theme_crime_type_rows()
     zones = [
-        (zone, zone_theme_links(zone=zone))
+        (zone, zone_theme_links(zone=zone, rows=rows))
         for zone in zone_list(user=request.user)
         if zone.boundary
     ]
