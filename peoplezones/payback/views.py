@@ -21,20 +21,15 @@ from peoplezones.payback import services
 from peoplezones.payback.forms import CopyFromAssetsForm, FacilityForm, RuleForm, SiteForm
 from peoplezones.payback.forms_projects import HoursForm, MaterialsForm, ProjectForm
 from peoplezones.payback.models import PaybackSite, WelfareFacility
-from peoplezones.payback.permissions import can_plan_payback
+from peoplezones.payback.permissions import require_planner
 from peoplezones.payback.selectors import payback_plan, project_get, project_list
-
-
-def _require_planner(request: HttpRequest) -> None:
-    if not can_plan_payback(request.user):
-        raise PermissionDenied(_("Only the programme team can see the payback planner."))
 
 
 @login_required
 @require_safe
 def planner(request: HttpRequest) -> HttpResponse:
     """Every site judged by the rule (set on the page), the map, facilities and projects."""
-    _require_planner(request)
+    require_planner(request.user)
     form = RuleForm.from_query(request.GET)
     failed = form.is_bound and not form.is_valid()
     plan = payback_plan(user=request.user, rule=form.rule())
@@ -65,7 +60,7 @@ def _facility_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def facility_create(request: HttpRequest) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     if request.method != "POST":
         return _facility_page(request, FacilityForm(initial={"has_toilets": True}), None)
     form = FacilityForm(request.POST)
@@ -87,7 +82,7 @@ def facility_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     facility = get_object_or_404(WelfareFacility.objects.select_related("asset"), pk=pk)
     if request.method != "POST":
         return _facility_page(
@@ -114,7 +109,7 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def facilities_from_assets(request: HttpRequest) -> HttpResponse:
     """Copy published assets of chosen categories from the asset map as facilities."""
-    _require_planner(request)
+    require_planner(request.user)
     form = CopyFromAssetsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,7 +166,7 @@ def _site_page(request: HttpRequest, form: SiteForm, site: PaybackSite | None) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_create(request: HttpRequest) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     if request.method != "POST":
         return _site_page(request, SiteForm(), None)
     form = SiteForm(request.POST)
@@ -194,7 +189,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     site = get_object_or_404(PaybackSite.objects.prefetch_related("sessions"), pk=pk)
     if request.method != "POST":
         return _site_page(request, SiteForm.for_site(site), site)
@@ -219,7 +214,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     default_line = services.default_budget_line()
     initial: dict[str, Any] = {}
     if request.method != "POST":
@@ -288,14 +283,14 @@ def _project_page(
 @login_required
 @require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     return _project_page(request, pk)
 
 
 @login_required
 @require_POST
 def project_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     project = project_get(user=request.user, pk=pk)
     form = HoursForm(request.POST)
     if form.is_valid():
@@ -324,7 +319,7 @@ def project_hours(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_materials(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_planner(request)
+    require_planner(request.user)
     project = project_get(user=request.user, pk=pk)
     form = MaterialsForm(request.POST)
     if form.is_valid():
