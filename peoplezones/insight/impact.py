@@ -27,7 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from numpy.typing import NDArray
 
-from peoplezones.insight.comparison import ComparisonAreas, comparison_areas, zones_lsoa_codes
+from peoplezones.insight.comparison import (
+    ComparisonAreas,
+    comparison_areas,
+    month_list,
+    zones_lsoa_codes,
+)
 from peoplezones.insight.models import Crime
 from peoplezones.zones.models import Zone
 
@@ -468,14 +473,6 @@ def crime_months() -> list[datetime.date]:
     return list(Crime.objects.order_by("month").values_list("month", flat=True).distinct())
 
 
-def _month_range(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 STEPS = ("check", "areas", "counts", "model", "trend")
 
 
@@ -532,7 +529,7 @@ def impact_analyse(
     areas = matched_areas(zone=zone)
     zone_codes = sorted(areas.zone_lsoa_codes)
     comparison_codes = sorted(areas.comparison_codes)
-    months = _month_range(first, last)
+    months = month_list(first, last)
     with_data = set(data_months)
     codes = zone_codes + comparison_codes
     index = {code: i for i, code in enumerate(codes)}

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from peoplezones.core.services import audit_record
 from peoplezones.insight import hotspots as engine
+from peoplezones.insight.comparison import month_list
 from peoplezones.insight.harm import DEFAULT_WEIGHT
 from peoplezones.insight.hotspots import HotspotError
 from peoplezones.insight.models import Crime, CrimeTypeWeight, HotspotRun, ImportRun
@@ -320,15 +321,6 @@ def _harm_weights() -> dict[str, float]:
     }
 
 
-def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months = []
-    month = first
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def _snapshot(
     *, params: HotspotParams, crimes: dict[str, Any], counted: NDArray[np.bool_]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -340,7 +332,7 @@ def _snapshot(
     months_with_data = {
         month for month, inside in zip(crimes["month"], counted, strict=True) if inside
     }
-    months = _months(params.month_from, params.month_to)
+    months = month_list(params.month_from, params.month_to)
     missing = [f"{month:%Y-%m}" for month in months if month not in months_with_data]
     latest = ImportRun.objects.filter(kind=ImportRun.Kind.POLICE_UK).order_by("-started").first()
     by_type: dict[str, int] = {}
