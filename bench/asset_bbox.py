@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from benchsetup import ROOT, base_environment, pg_recreate
+from benchsetup import ROOT, base_environment, interrupt, percentile, pg_recreate, table
 
 SEED = 20240517
 MAX_PAGE_SIZE = 500
@@ -451,13 +451,6 @@ def town_boxes(rng: random.Random, count: int) -> list[tuple[float, float, float
 def bbox_path(box: tuple[float, float, float, float]) -> str:
     bbox = ",".join(f"{value:.5f}" for value in box)
     return f"/api/v1/assets?{urlencode({'bbox': bbox, 'page_size': MAX_PAGE_SIZE})}"
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 @dataclass
@@ -940,12 +933,6 @@ def load(
 # --- output ----------------------------------------------------------------------------------
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def machine_facts(vendor: str) -> str:
     import django
     from django.db import connection
@@ -967,10 +954,6 @@ def machine_facts(vendor: str) -> str:
 # --- main ------------------------------------------------------------------------------------
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.zone_points > args.assets:
@@ -978,8 +961,8 @@ def main(argv: list[str] | None = None) -> int:
     connections = [int(c) for c in args.connections.split(",") if c.strip()]
     # Ctrl+C and `kill` both end up in the `finally` below (SIGINT is set explicitly because a
     # background job inherits it ignored).
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-"))
     env = base_environment(

@@ -4,7 +4,9 @@ so this folder is on the import path); not a test, and pytest never collects thi
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,3 +61,22 @@ def pg_recreate(url: str, *, drop_only: bool = False) -> None:
         )
         if not drop_only:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table, as docs/performance.md quotes them."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def interrupt(signum: int, frame: Any) -> None:
+    """Signal handler: SIGTERM ends a bench like Ctrl+C, so it cleans up after itself."""
+    raise KeyboardInterrupt

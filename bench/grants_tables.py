@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import datetime
 import io
-import math
 import os
 import random
 import re
@@ -31,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchsetup import ROOT, base_environment, pg_recreate
+from benchsetup import ROOT, base_environment, interrupt, percentile, pg_recreate, table
 
 SEED = 20260522
 GOAL_MS = 200.0
@@ -307,13 +306,6 @@ def refresh_statistics(vendor: str) -> None:
 # --- measuring -------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
 @dataclass
 class Timing:
     label: str
@@ -385,12 +377,6 @@ def time_page(label: str, client: Any, path: str, *, count: int, marker: str) ->
     return timing
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def machine_facts(vendor: str) -> str:
     import django
     from django.db import connection
@@ -407,14 +393,10 @@ def machine_facts(vendor: str) -> str:
 # --- main ------------------------------------------------------------------------------------
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-grants-"))
     (workdir / "static").mkdir()

@@ -34,7 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchsetup import ROOT, table
+
 DISTRICTS = ROOT / "peoplezones" / "insight" / "demo_data" / "llr-districts.geojson.gz"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "policeuk"
 SEED = 20260522
@@ -76,12 +77,6 @@ def best_and_median(call: Callable[[], Any], runs: int) -> tuple[float, float, A
         result = call()
         times.append(time.perf_counter() - started)
     return min(times), statistics.median(times), result
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def district_boundaries() -> dict[str, Any]:

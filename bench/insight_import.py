@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchsetup import ROOT, base_environment, pg_recreate
+from benchsetup import ROOT, base_environment, interrupt, pg_recreate, table
 
 GOAL_RATIO = 3.0
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "policeuk"
@@ -238,16 +238,6 @@ def schema_floor(paths: list[Path]) -> int:
     return rows
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     paths = sorted(
@@ -258,8 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"No police.uk street files in {args.data}.", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     load_at_start = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="pz-bench-import-"))
     (workdir / "static").mkdir()
