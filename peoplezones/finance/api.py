@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from peoplezones.finance.importers import check_as_dict, plain_pounds
 from peoplezones.finance.models import BudgetYear
 from peoplezones.finance.reconciliation import reconcile
-from peoplezones.finance.selectors import ZERO, line_totals, year_by_label
+from peoplezones.finance.selectors import line_totals, totals_sum, year_by_label
 from peoplezones.grants.api import signed_in
 from peoplezones.grants.permissions import can_view_finance
 
@@ -77,18 +77,16 @@ def _staff_only(request: HttpRequest) -> None:
 
 def _year_out(year: BudgetYear) -> dict[str, Any]:
     totals = line_totals(year=year)
-    budget = sum((t.budget for t in totals), ZERO)
-    committed = sum((t.committed for t in totals), ZERO)
-    spent = sum((t.spent for t in totals), ZERO)
+    summed = totals_sum(totals)
     return {
         "label": year.label,
         "start_year": year.start_year,
         "starts": year.starts,
         "ends": year.ends,
-        "budget": plain_pounds(budget),
-        "committed": plain_pounds(committed),
-        "spent": plain_pounds(spent),
-        "remaining": plain_pounds(budget - committed),
+        "budget": plain_pounds(summed["budget"]),
+        "committed": plain_pounds(summed["committed"]),
+        "spent": plain_pounds(summed["spent"]),
+        "remaining": plain_pounds(summed["remaining"]),
         "lines": [
             {
                 "title": t.line.title,

@@ -74,7 +74,11 @@ def year_total(*, year: BudgetYear) -> Decimal:
 
 
 def year_summary(*, year: BudgetYear) -> dict[str, Decimal]:
-    totals = line_totals(year=year)
+    return totals_sum(line_totals(year=year))
+
+
+def totals_sum(totals: list[LineTotals]) -> dict[str, Decimal]:
+    """Budget, committed, spent and remaining over several lines (a year's total row)."""
     return {
         "budget": sum((t.budget for t in totals), ZERO),
         "committed": sum((t.committed for t in totals), ZERO),

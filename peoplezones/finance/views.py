@@ -5,7 +5,6 @@ The programme team, the commissioner and finance read them; only finance officer
 programme team may also record a published figure). Every total comes from `selectors`.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -25,9 +24,9 @@ from peoplezones.finance.models import BudgetLine, BudgetYear, Spend
 from peoplezones.finance.reconciliation import check_key, reconcile
 from peoplezones.finance.selectors import (
     ZERO,
-    LineTotals,
     commitments_for,
     line_totals,
+    totals_sum,
     year_summary,
 )
 from peoplezones.finance.year_notes import year_notes
@@ -64,15 +63,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/home.html", {"years": years})
 
 
-def _totals_row(totals: list[LineTotals]) -> dict[str, Decimal]:
-    return {
-        "budget": sum((t.budget for t in totals), ZERO),
-        "committed": sum((t.committed for t in totals), ZERO),
-        "spent": sum((t.spent for t in totals), ZERO),
-        "remaining": sum((t.remaining for t in totals), ZERO),
-    }
-
-
 @login_required
 @require_safe
 def year_detail(request: HttpRequest, start_year: int) -> HttpResponse:
@@ -86,7 +76,7 @@ def year_detail(request: HttpRequest, start_year: int) -> HttpResponse:
         {
             "year": year,
             "lines": totals,
-            "total": _totals_row(totals),
+            "total": totals_sum(totals),
             "warnings": [t for t in totals if t.over_committed or t.nearly_committed],
             "notes": year_notes(year),
         },
