@@ -2,7 +2,7 @@
 conflict declarations, scores, decisions (one or a batch) and monitoring.
 
 They parse what was typed and keep it; the rules stay in `grants.services` and
-`grants.services_staff`. Opening and closing times are typed as London wall-clock times and
+`grants.services.round_setup`. Opening and closing times are typed as London wall-clock times and
 turned into moments here, refusing the times a clock change skips or repeats.
 """
 
@@ -20,7 +20,7 @@ from peoplezones.core.money import format_gbp
 from peoplezones.finance.forms import DATE_FORMATS, DateInput, MoneyField, date_field
 from peoplezones.finance.models import BudgetLine, BudgetYear
 from peoplezones.grants.models import DEFAULT_MAXIMUM_AWARD, Application, Award, Fund, GrantRound
-from peoplezones.grants.services_staff import CriterionInput
+from peoplezones.grants.services import CriterionInput
 from peoplezones.zones.models import Theme, Zone
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]

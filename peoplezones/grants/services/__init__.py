@@ -2,6 +2,7 @@
 interest, scores, decisions (with their budget commitment), payments and monitoring returns.
 
 - `rounds`: creating a round, marking it decided;
+- `round_setup`: the staff pages' round set-up with its criteria, field-by-field changes;
 - `applications`: organisations, saving and submitting applications, the workflow's moves,
   messages;
 - `assessment`: conflicts of interest and scores;
@@ -22,16 +23,19 @@ from .applications import (
 from .assessment import declare_conflict, score, weighted_mean
 from .awards import accept_return, close_award, record_payment, schedule_return, submit_return
 from .decisions import approve, award_identifier, decide_batch
+from .round_setup import CriterionInput, criteria_save, round_set_up, round_update
 from .rounds import create_round, mark_round_decided, round_rule_errors
 
 __all__ = [
     "APPLICANT_FIELDS",
+    "CriterionInput",
     "accept_return",
     "approve",
     "award_identifier",
     "check_move",
     "close_award",
     "create_round",
+    "criteria_save",
     "decide_batch",
     "declare_conflict",
     "mark_round_decided",
@@ -40,6 +44,8 @@ __all__ = [
     "organisation_create",
     "record_payment",
     "round_rule_errors",
+    "round_set_up",
+    "round_update",
     "save_application",
     "schedule_return",
     "score",

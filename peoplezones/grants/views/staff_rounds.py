@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from peoplezones.core.forms import add_service_errors
 from peoplezones.finance.models import BudgetYear
-from peoplezones.grants import permissions, services_staff
+from peoplezones.grants import permissions, services
 from peoplezones.grants.forms_staff import (
     CriterionForm,
     CriterionFormSet,
@@ -112,8 +112,8 @@ def _save(
     criteria = criteria_inputs(formset)
     try:
         if grant_round is None:
-            return services_staff.round_set_up(actor=request.user, criteria=criteria, **fields)
-        return services_staff.round_update(
+            return services.round_set_up(actor=request.user, criteria=criteria, **fields)
+        return services.round_update(
             grant_round=grant_round, actor=request.user, criteria=criteria, **fields
         )
     except ValidationError as error:

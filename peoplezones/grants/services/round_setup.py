@@ -1,5 +1,5 @@
-"""Writes of the staff round pages that `services` does not cover: setting up a round with its
-scoring matrix in one go, changing a round's fields, and keeping its criteria.
+"""The staff round pages' writes: setting up a round with its scoring matrix in one go, changing
+a round's fields, and keeping its criteria.
 
 Every change is an audit event (one per field changed, so the history reads field by field).
 Only the programme team may call these.
@@ -17,8 +17,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from peoplezones.core.services import audit_record
-from peoplezones.grants import permissions, services
+from peoplezones.grants import permissions
 from peoplezones.grants.models import Award, Criterion, GrantRound, Review
+
+from .rounds import create_round, round_rule_errors
 
 # Slugs the staff URLs use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -65,10 +67,10 @@ def round_set_up(
     criteria: Sequence[CriterionInput] = (),
     **fields: Any,
 ) -> GrantRound:
-    """A new round (through `services.create_round`) and its scoring criteria, all or nothing."""
+    """A new round (through `create_round`) and its scoring criteria, all or nothing."""
     _require_programme_team(actor)
     with transaction.atomic():
-        grant_round = services.create_round(
+        grant_round = create_round(
             actor=actor, slug=unique_round_slug(fields.get("name", "")), **fields
         )
         criteria_save(grant_round=grant_round, actor=actor, criteria=criteria)
@@ -142,7 +144,7 @@ def round_update(
                 "budget year and line can no longer change."
             )
         )
-    for field_name, messages in services.round_rule_errors(
+    for field_name, messages in round_rule_errors(
         opens_at=opens_at,
         closes_at=closes_at,
         minimum_award=minimum_award,
