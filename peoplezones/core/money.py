@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["GBP_MAX", "GBP_ZERO", "MoneyError", "format_gbp", "parse_gbp"]
+__all__ = ["GBP_MAX", "GBP_ZERO", "MoneyError", "format_gbp", "parse_gbp", "plain_pounds"]
 
 GBP_ZERO = Decimal("0.00")
 GBP_MAX = Decimal("1000000000.00")
@@ -189,3 +189,15 @@ def format_gbp(amount: Decimal) -> str:
     if pence < 0:
         return f"-£{-pence:,.2f}"
     return f"£{pence:,.2f}"
+
+
+def plain_pounds(amount: Decimal | None) -> str | None:
+    """Pounds and pence for files and JSON: "38277.06", "16.00", "-16.00"; no £, no commas.
+
+    Always two decimal places and a leading minus for negative amounts, so it reads back
+    exactly with `Decimal(text)` (and with `parse_gbp` when not negative).
+    """
+    if amount is None:
+        return None
+    # Adding zero turns a negative zero into a plain zero.
+    return format(amount.quantize(_PENNY, rounding=ROUND_HALF_UP) + GBP_ZERO, "f")

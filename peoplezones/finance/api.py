@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from peoplezones.finance.importers import check_as_dict, plain_pounds
+from peoplezones.core.money import plain_pounds
+from peoplezones.finance.importers import check_as_dict
 from peoplezones.finance.models import BudgetYear
 from peoplezones.finance.reconciliation import reconcile
 from peoplezones.finance.selectors import line_totals, totals_sum, year_by_label

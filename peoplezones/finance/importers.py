@@ -21,14 +21,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peoplezones.core.csvread import csv_rows
-from peoplezones.core.money import MoneyError, format_gbp, parse_gbp
+from peoplezones.core.money import MoneyError, format_gbp, parse_gbp, plain_pounds
 from peoplezones.finance.models import BudgetLine, BudgetYear, StatedFigure
 from peoplezones.finance.reconciliation import Check, check_key
 from peoplezones.finance.selectors import committed_on_line, parse_year_label
 from peoplezones.finance.services import get_or_create_year, record_stated_figure, set_budget_line
 
 T = TypeVar("T")
-PENNY = Decimal("0.01")
 # A progress wrapper: takes the items and a label, yields the items (e.g. a tqdm bar).
 Progress = Callable[[Sequence[Any], str], Iterable[Any]]
 
@@ -404,18 +403,6 @@ def stated_figures_import(
 
 
 # Plain money text -----------------------------------------------------------------------------
-
-
-def plain_pounds(amount: Decimal | None) -> str | None:
-    """Pounds and pence for files and JSON: "38277.06", "16.00", "-16.00"; no £, no commas.
-
-    Always two decimal places and a leading minus for negative amounts, so it reads back
-    exactly with `Decimal(text)` (and with `parse_gbp` when not negative).
-    """
-    if amount is None:
-        return None
-    # Adding zero turns a negative zero into a plain zero.
-    return format(amount.quantize(PENNY) + Decimal("0.00"), "f")
 
 
 def check_as_dict(check: Check) -> dict[str, Any]:

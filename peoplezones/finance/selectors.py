@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
+from peoplezones.core.money import GBP_ZERO
 from peoplezones.finance.models import BudgetLine, BudgetYear, Commitment, Spend
 
-ZERO = Decimal("0.00")
-_MONEY_ZERO = Coalesce(Sum("amount"), ZERO)
+_MONEY_ZERO = Coalesce(Sum("amount"), GBP_ZERO)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def line_totals(*, year: BudgetYear) -> list[LineTotals]:
         LineTotals(
             line=line,
             budget=line.amount,
-            committed=committed.get(line.pk, ZERO),
-            spent=spent.get(line.pk, ZERO),
+            committed=committed.get(line.pk, GBP_ZERO),
+            spent=spent.get(line.pk, GBP_ZERO),
         )
         for line in lines
     ]
@@ -80,10 +80,10 @@ def year_summary(*, year: BudgetYear) -> dict[str, Decimal]:
 def totals_sum(totals: list[LineTotals]) -> dict[str, Decimal]:
     """Budget, committed, spent and remaining over several lines (a year's total row)."""
     return {
-        "budget": sum((t.budget for t in totals), ZERO),
-        "committed": sum((t.committed for t in totals), ZERO),
-        "spent": sum((t.spent for t in totals), ZERO),
-        "remaining": sum((t.remaining for t in totals), ZERO),
+        "budget": sum((t.budget for t in totals), GBP_ZERO),
+        "committed": sum((t.committed for t in totals), GBP_ZERO),
+        "spent": sum((t.spent for t in totals), GBP_ZERO),
+        "remaining": sum((t.remaining for t in totals), GBP_ZERO),
     }
 
 
@@ -111,7 +111,7 @@ def parse_year_label(label: str) -> int | None:
 
 def commitments_for(*, line: BudgetLine):
     return line.commitments.select_related("zone").annotate(
-        spent=Coalesce(Sum("spends__amount"), ZERO)
+        spent=Coalesce(Sum("spends__amount"), GBP_ZERO)
     )
 
 

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peoplezones.core.forms import add_service_errors
-from peoplezones.core.money import format_gbp
+from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.finance import services
 from peoplezones.finance.forms import CommitmentForm, PaymentForm, SpendForm, StatedFigureForm
 from peoplezones.finance.models import BudgetLine, BudgetYear, Spend
 from peoplezones.finance.reconciliation import check_key, reconcile
 from peoplezones.finance.selectors import (
-    ZERO,
     commitments_for,
     line_totals,
     totals_sum,
@@ -239,7 +238,7 @@ def award_payments(request: HttpRequest, identifier: str) -> HttpResponse:
                     reverse("finance:award-payments", kwargs={"identifier": identifier})
                 )
     payments = list(award.payments.all())
-    paid = sum((p.amount for p in payments), ZERO)
+    paid = sum((p.amount for p in payments), GBP_ZERO)
     return render(
         request,
         "finance/award_payments.html",

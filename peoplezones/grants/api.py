@@ -23,8 +23,7 @@ from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from peoplezones.accounts.api import token_auth
-from peoplezones.core.money import MoneyError, parse_gbp
-from peoplezones.finance.importers import plain_pounds
+from peoplezones.core.money import MoneyError, parse_gbp, plain_pounds
 from peoplezones.grants import permissions, services
 from peoplezones.grants.models import Application, Award, GrantRound, Organisation
 from peoplezones.grants.selectors import applications_for, awards, funding_table, public_rounds

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from peoplezones.core.money import GBP_ZERO
 from peoplezones.grants import permissions
 from peoplezones.grants.models import Application, Award, GrantRound, Review
 
-ZERO = Decimal("0.00")
 S = Application.Status
 
 
@@ -27,7 +27,7 @@ def awards() -> QuerySet[Award]:
 
 def round_total(grant_round: GrantRound) -> Decimal:
     return Award.objects.filter(application__round=grant_round).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
+        total=Coalesce(Sum("amount"), GBP_ZERO)
     )["total"]
 
 
@@ -35,7 +35,7 @@ def zone_year_total(*, zone: Any, start_year: int) -> Decimal:
     """Awards to a zone from rounds of one budget year."""
     return Award.objects.filter(
         application__zone=zone, application__round__budget_year__start_year=start_year
-    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    ).aggregate(total=Coalesce(Sum("amount"), GBP_ZERO))["total"]
 
 
 @dataclass
@@ -45,7 +45,7 @@ class ZoneFunding:
 
     @property
     def total(self) -> Decimal:
-        return sum((a.amount for a in self.awards), ZERO)
+        return sum((a.amount for a in self.awards), GBP_ZERO)
 
 
 @dataclass
@@ -55,7 +55,7 @@ class FundingTable:
 
     @property
     def total(self) -> Decimal:
-        return sum((z.total for z in self.zones), ZERO)
+        return sum((z.total for z in self.zones), GBP_ZERO)
 
     @property
     def count(self) -> int:

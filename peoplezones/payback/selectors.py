@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
+from peoplezones.core.money import GBP_ZERO
 from peoplezones.finance.models import Spend
 from peoplezones.payback import rules
 from peoplezones.payback.models import (
@@ -24,7 +25,6 @@ from peoplezones.payback.models import (
 from peoplezones.payback.permissions import can_plan_payback
 from peoplezones.payback.walkgraph import WalkGraph
 
-ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 _graph_lock = threading.Lock()
 _graph_cache: dict[tuple[int, str], WalkGraph] = {}
@@ -73,10 +73,10 @@ def project_list(*, user: Any) -> QuerySet[PaybackProject]:
                 output_field=DecimalField(max_digits=9, decimal_places=1),
             ),
             materials_committed=Coalesce(
-                _sum(purchases, "commitment__amount"), Value(ZERO), output_field=MONEY
+                _sum(purchases, "commitment__amount"), Value(GBP_ZERO), output_field=MONEY
             ),
             materials_spent=Coalesce(
-                Subquery(spend, output_field=MONEY), Value(ZERO), output_field=MONEY
+                Subquery(spend, output_field=MONEY), Value(GBP_ZERO), output_field=MONEY
             ),
         )
         .order_by("-starts_on", "title", "pk")

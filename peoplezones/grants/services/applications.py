@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peoplezones.core.money import format_gbp
+from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.grants import permissions
 from peoplezones.grants.models import (
@@ -21,7 +21,7 @@ from peoplezones.grants.models import (
     Message,
     Organisation,
 )
-from peoplezones.grants.services._common import ZERO, _user_or_none
+from peoplezones.grants.services._common import _user_or_none
 from peoplezones.grants.workflow import APPLICANT_EDITABLE, TRANSITIONS
 
 
@@ -192,7 +192,7 @@ def submission_problems(application: Application, *, now: datetime.datetime | No
         if not items:
             add("budget_items", _("List what the money will be spent on, item by item."))
         else:
-            total = sum((item.amount for item in items), ZERO)
+            total = sum((item.amount for item in items), GBP_ZERO)
             if total != amount:
                 add(
                     "budget_items",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peoplezones.core.money import format_gbp
+from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.finance import services as finance
 from peoplezones.grants import permissions
@@ -18,7 +18,6 @@ from peoplezones.grants.models import (
     MonitoringReturn,
     Payment,
 )
-from peoplezones.grants.services._common import ZERO
 
 
 def record_payment(
@@ -37,7 +36,7 @@ def record_payment(
                 actor=actor,
             )
         else:
-            paid = sum((p.amount for p in award.payments.all()), ZERO)
+            paid = sum((p.amount for p in award.payments.all()), GBP_ZERO)
             if paid + amount > award.amount:
                 raise ValidationError(
                     {

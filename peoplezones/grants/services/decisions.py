@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peoplezones.core.forms import error_text
-from peoplezones.core.money import format_gbp
+from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.finance import services as finance
 from peoplezones.finance.models import Commitment
@@ -20,7 +20,7 @@ from peoplezones.grants.models import (
     Application,
     Award,
 )
-from peoplezones.grants.services._common import ZERO, S, _user_or_none
+from peoplezones.grants.services._common import S, _user_or_none
 from peoplezones.grants.services.applications import check_move, move
 
 
@@ -49,7 +49,7 @@ def approve(
             .get(pk=application.pk)
         )
         check_move(application, "approve", actor)
-        requested = application.amount_requested or ZERO
+        requested = application.amount_requested or GBP_ZERO
         amount = requested if amount is None else amount
         if amount <= 0:
             raise ValidationError({"amount": _("An award must be more than £0.00.")})

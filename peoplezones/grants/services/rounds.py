@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from peoplezones.core.money import GBP_ZERO
 from peoplezones.core.services import audit_record
 from peoplezones.grants import permissions
 from peoplezones.grants.models import (
     Fund,
     GrantRound,
 )
-from peoplezones.grants.services._common import ZERO, S
+from peoplezones.grants.services._common import S
 
 
 def round_rule_errors(
@@ -47,7 +48,7 @@ def create_round(
     closes_at: datetime.datetime,
     budget_year: Any,
     budget_line: Any = None,
-    minimum_award: Decimal = ZERO,
+    minimum_award: Decimal = GBP_ZERO,
     maximum_award: Decimal = Decimal("10000.00"),
     themes: Iterable[Any] | None = None,
     eligibility_questions: Sequence[str] = (),

@@ -7,7 +7,6 @@ summed from the awards by `selectors` (funding tables) at the moment the page is
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from peoplezones.core.money import format_gbp
+from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.finance.models import BudgetYear
 from peoplezones.grants import opendata, selectors
 from peoplezones.grants.models import Award, GrantRound
@@ -32,7 +31,6 @@ from peoplezones.zones.shortcuts import zone_or_404
 
 PAST_ROUNDS_PER_PAGE = 20
 AWARDS_PER_PAGE = 50
-ZERO = Decimal("0.00")
 
 
 class GrantFilterForm(forms.Form):
@@ -228,7 +226,7 @@ def funding(request: HttpRequest) -> HttpResponse:
             "year": filters.year,
             "tables": [_table_item(t) for t in tables],
             "count": sum(t.count for t in tables),
-            "total": format_gbp(sum((t.total for t in tables), ZERO)),
+            "total": format_gbp(sum((t.total for t in tables), GBP_ZERO)),
         },
         status=200 if filters.valid else 400,
     )
