@@ -7,6 +7,9 @@ from peoplezones.core import views as core_views
 from peoplezones.zones import views as zones_views
 
 urlpatterns = [
+    # The API first: its requests are the most frequent, and Django tries patterns in order.
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", core_views.api_not_found),
     path("", zones_views.home, name="home"),
     path("", include("peoplezones.zones.urls")),
     path("", include("peoplezones.core.urls")),
@@ -21,8 +24,6 @@ urlpatterns = [
     path("openreferral/", include("peoplezones.assets.openreferral.urls")),
     path("open311/v2/", include("peoplezones.audits.open311.urls")),
     path("accounts/", include("peoplezones.accounts.urls")),
-    path("api/v1/", api.urls),
-    path("api/v1/<path:rest>", core_views.api_not_found),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,6 @@
 
 import math
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .errors import EARTH_RADIUS_M, GeoError, _fmt, _show
@@ -58,6 +57,15 @@ def bbox_around(*, lat: float, lon: float, radius_m: float) -> tuple[float, floa
     return (min_lon, min_lat, max_lon, max_lat)
 
 
+# Translated only when a message names one: a good box (the map asks on every pan) needs none.
+_BBOX_NAMES = (
+    _("minimum longitude"),
+    _("minimum latitude"),
+    _("maximum longitude"),
+    _("maximum latitude"),
+)
+
+
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
     """Parse ``"minlon,minlat,maxlon,maxlat"`` from a query string into four floats."""
     if not isinstance(value, str) or not value.strip():
@@ -79,12 +87,7 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
             code="bbox_wrong_count",
             params={"value": _show(value), "count": len(parts)},
         )
-    names = [
-        gettext("minimum longitude"),
-        gettext("minimum latitude"),
-        gettext("maximum longitude"),
-        gettext("maximum latitude"),
-    ]
+    names = _BBOX_NAMES
     numbers: list[float] = []
     for name, part in zip(names, parts, strict=True):
         try:
