@@ -4,9 +4,11 @@ Not a test: nothing here asserts on time, and pytest never collects this folder.
 throwaway database (SQLite under a temporary folder by default, or the PostgreSQL database named
 by --database-url, which it creates and drops), loads 100,000 published assets over Leicester,
 Leicestershire and Rutland, then measures the endpoint in-process and through gunicorn, and
-prints Markdown tables. The endpoint keeps anonymous answers in a cache
-(peoplezones/assets/feature_cache.py): the bench measures with it off (every answer built) and
-warm (every box asked for before). See bench/README.md.
+prints Markdown tables. Anonymous answers come from an in-memory index of the public assets
+(peoplezones/assets/feature_index.py) and are kept in an answer cache
+(peoplezones/assets/feature_cache.py): the bench measures three set-ups, "database" (both off:
+every answer read from the database), "index" (the cache off: every answer made from the index)
+and "cache" (every box asked for before). See bench/README.md.
 
     .venv/bin/python bench/asset_bbox.py [--assets 100000] [--database-url URL] [--duration 20]
 """
@@ -43,6 +45,8 @@ from benchsetup import ROOT, base_environment, interrupt, percentile, pg_recreat
 SEED = 20240517
 MAX_PAGE_SIZE = 500
 CACHE_ENTRIES = 1000
+# Server set-ups: (ASSET_MAP_INDEX, ASSET_MAP_CACHE_ENTRIES).
+MODES = {"database": ("0", "0"), "index": ("1", "0"), "cache": ("1", str(CACHE_ENTRIES))}
 
 # Leicester, Leicestershire and Rutland, roughly.
 LLR = (-1.6, 52.4, -0.6, 52.98)
@@ -177,11 +181,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument(
-        "--cache",
-        choices=["both", "off", "on"],
-        default="both",
-        help="the server's answer cache: off (every request built), on (warmed first), or both "
-        "(default; two gunicorn runs)",
+        "--modes",
+        default=",".join(MODES),
+        help="server set-ups to run, a comma list of: database (index and answer cache off), "
+        "index (answer cache off), cache (both on, warmed first); default all three",
     )
     parser.add_argument(
         "--warmup",
@@ -489,12 +492,15 @@ def time_requests(
     budget_s: float,
     key: str = "features",
     cache: str = "any",
+    index: bool = True,
 ) -> Timing:
     """GET each path in turn (bounded by count and by `budget_s`) and record what came back.
 
     cache "cold": the answer cache is emptied first, so each distinct path is built (a miss);
-    "warm": every path is asked once first, so each is a hit; "any": left as it is.
+    "warm": every path is asked once first, so each is a hit; "any": left as it is. `index`:
+    whether misses are answered from the in-memory index (built before timing) or the database.
     """
+    from django.conf import settings
     from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -502,6 +508,7 @@ def time_requests(
     from peoplezones.assets.feature_cache import CACHE_ALIAS
 
     answers = caches[CACHE_ALIAS]
+    settings.ASSET_MAP_INDEX = index
     timing = Timing(label)
     for warm in paths[:5]:
         client.get(warm)
@@ -532,6 +539,29 @@ def time_requests(
         if time.monotonic() > deadline:
             break
     return timing
+
+
+def time_index_build(client: Any, path: str) -> dict[str, float]:
+    """How long one request takes when the in-memory index must be built first, and its size."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from peoplezones.assets import feature_index
+    from peoplezones.assets.feature_cache import CACHE_ALIAS
+
+    settings.ASSET_MAP_INDEX = True
+    caches[CACHE_ALIAS].clear()
+    feature_index.forget()
+    started = time.perf_counter()
+    response = client.get(path)
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    index = feature_index._current
+    size = sum(sys.getsizeof(feature) for feature in index.features) + sum(
+        array.nbytes for array in [index.latitudes, index.longitudes, index.located, index.zone_ids]
+    )
+    return {"assets": len(index), "seconds": seconds, "megabytes": size / 1e6}
 
 
 def explain_bbox(box: tuple[float, float, float, float]) -> str:
@@ -597,12 +627,15 @@ PROFILE_ITEMS = [
 
 
 def profile_requests(client: Any, paths: list[str]) -> tuple[list[list[str]], str]:
-    """Profile requests that each build their answer (the answer cache is emptied first)."""
+    """Profile requests that each read their answer from the database (the answer cache emptied
+    first, the index off)."""
+    from django.conf import settings
     from django.core.cache import caches
 
     from peoplezones.assets.feature_cache import CACHE_ALIAS
 
     caches[CACHE_ALIAS].clear()
+    settings.ASSET_MAP_INDEX = False
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
@@ -893,7 +926,7 @@ def _other_cpu(before: tuple[float, int, int, int], after: tuple[float, int, int
 
 
 def _ceiling(loads: list[LoadResult], result: LoadResult) -> LoadResult | None:
-    """The /healthz run of the same server (cache setting) and connections."""
+    """The /healthz run of the same server (set-up) and connections."""
     return next(
         (
             r
@@ -992,6 +1025,9 @@ def main(argv: list[str] | None = None) -> int:
 
         vendor = connection.vendor
         print(f"Database: {vendor} ({args.database_url or workdir / 'peoplezones.sqlite3'})")
+        modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+        if unknown := [mode for mode in modes if mode not in MODES]:
+            raise SystemExit(f"Unknown --modes {unknown}: choose from {', '.join(MODES)}.")
         if vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode")
@@ -1024,14 +1060,19 @@ def main(argv: list[str] | None = None) -> int:
         client = Client(HTTP_HOST="127.0.0.1")
 
         # In-process: the whole Django stack (middleware, ninja, selector, JSON), no HTTP.
-        # "cold": every box asked for the first time, so every answer is built (the uncached
-        # path); "warm": the same boxes again, every answer from the cache.
+        # "database": every box asked for the first time and read from the database (index
+        # off); "index": the same, answered from the in-memory index; "cache": the same boxes
+        # again, every answer from the answer cache.
         nb_label, town_label = "bbox, neighbourhood (1–2 km)", "bbox, whole town"
+        index_build = time_index_build(client, nb_paths[0])
+        database: dict[str, Any] = {"cache": "cold", "index": False}
         timings = [
-            time_requests(client, f"{nb_label}, cold", nb_paths, budget_s=120, cache="cold"),
-            time_requests(client, f"{town_label}, cold", town_paths, budget_s=60, cache="cold"),
-            time_requests(client, f"{nb_label}, warm", nb_paths, budget_s=60, cache="warm"),
-            time_requests(client, f"{town_label}, warm", town_paths, budget_s=60, cache="warm"),
+            time_requests(client, f"{nb_label}, database", nb_paths, budget_s=120, **database),
+            time_requests(client, f"{town_label}, database", town_paths, budget_s=60, **database),
+            time_requests(client, f"{nb_label}, index", nb_paths, budget_s=60, cache="cold"),
+            time_requests(client, f"{town_label}, index", town_paths, budget_s=60, cache="cold"),
+            time_requests(client, f"{nb_label}, cache", nb_paths, budget_s=60, cache="warm"),
+            time_requests(client, f"{town_label}, cache", town_paths, budget_s=60, cache="warm"),
             time_requests(client, "/healthz", ["/healthz"] * 200, budget_s=20, key="status"),
         ]
         timings[-1].features = [0]
@@ -1053,30 +1094,31 @@ def main(argv: list[str] | None = None) -> int:
             tool = args.load_generator
             if tool == "auto":
                 tool = "wrk" if shutil.which("wrk") else "python"
-            modes = ["off", "on"] if args.cache == "both" else [args.cache]
             for mode in modes:
-                entries = CACHE_ENTRIES if mode == "on" else 0
+                use_index, entries = MODES[mode]
                 server = Server(
-                    env={**env, "ASSET_MAP_CACHE_ENTRIES": str(entries)},
+                    env={**env, "ASSET_MAP_INDEX": use_index, "ASSET_MAP_CACHE_ENTRIES": entries},
                     workers=args.workers,
-                    log=workdir / f"gunicorn-cache-{mode}.log",
+                    log=workdir / f"gunicorn-{mode}.log",
                 )
                 server.wait_ready()
                 # Both workers' first requests load what Django loads lazily: not measured.
                 for path in ["/healthz"] * 10 + nb_paths[:10] + town_paths[:4]:
                     get_once(server.port, path)
-                if mode == "on" and args.warmup:
-                    # Each worker keeps its own answers: ask for every box several times, so
-                    # that both workers have (nearly) all of them before measuring.
+                if mode != "database" and args.warmup:
+                    # Each worker keeps its own index and answers: ask for every box several
+                    # times, so that both workers have built their index (and, for "cache",
+                    # have nearly every answer) before measuring.
+                    seconds = args.warmup if mode == "cache" else min(args.warmup, 5)
                     for label, paths in [(nb_label, nb_paths), (town_label, town_paths)]:
-                        print(f"Warm-up: {label}, {args.warmup}s ({tool})")
+                        print(f"Warm-up: {label}, {seconds}s ({tool})")
                         load(
                             tool,
                             port=server.port,
                             label=label,
                             paths=paths,
                             connections=max(connections),
-                            duration=args.warmup,
+                            duration=seconds,
                             workdir=workdir,
                         )
                 for conns in connections:
@@ -1086,8 +1128,7 @@ def main(argv: list[str] | None = None) -> int:
                         (town_label, town_paths),
                     ]:
                         print(
-                            f"Load: {label}, cache {mode}, {conns} connections, "
-                            f"{args.duration}s ({tool})"
+                            f"Load: {label}, {mode}, {conns} connections, {args.duration}s ({tool})"
                         )
                         load_before = os.getloadavg()[0]
                         cpu_before = _cpu_snapshot(server)
@@ -1138,6 +1179,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print()
+        print(
+            f"Index build (the first anonymous request in a process after a change), "
+            f"{index_build['assets']:,} public assets: {index_build['seconds']:.2f} s; "
+            f"its features and arrays take {index_build['megabytes']:.0f} MB."
+        )
+        print()
         print(f"Page query plan for a neighbourhood box {plan_box}:")
         print()
         print("```")
@@ -1147,7 +1194,7 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(
                 f"### Where the time goes (cProfile, {min(args.profile, len(nb_paths))} "
-                "neighbourhood requests of 300–500 features, per request)"
+                "neighbourhood requests of 300–500 features read from the database, per request)"
             )
             print()
             print(table(["item", "calls", "ms (cumulative)", "share"], profile_rows))
@@ -1186,7 +1233,7 @@ def main(argv: list[str] | None = None) -> int:
                 table(
                     [
                         "request",
-                        "answer cache",
+                        "answered from",
                         "connections",
                         "load avg before",
                         "other processes' CPU",
@@ -1218,7 +1265,7 @@ def main(argv: list[str] | None = None) -> int:
                 share = result.rps / ceiling.rps if ceiling else 0.0
                 rps_ok = "met" if share >= 0.5 else "NOT met"
                 print(
-                    f"- cache {result.cache}, {result.connections} connections: p95 "
+                    f"- {result.cache}, {result.connections} connections: p95 "
                     f"{result.p95_ms:.1f} ms ≤ 50 ms: {p95_ok}; throughput {share:.0%} of "
                     f"/healthz ≥ 50%: {rps_ok}"
                 )

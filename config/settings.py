@@ -246,6 +246,10 @@ CACHES["asset_map"] = (
     if ASSET_MAP_CACHE_ENTRIES > 0
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 )
+# Anonymous asset map questions (GET /api/v1/assets without q) are answered from an index of the
+# public assets held in each process's memory, rebuilt after each change to them
+# (peoplezones/assets/feature_index.py; ~0.8 KB per public asset). ASSET_MAP_INDEX=0 turns it off.
+ASSET_MAP_INDEX = env_bool("ASSET_MAP_INDEX", default=True)
 # One address may add this many assets, events or flags (django-ratelimit syntax).
 PUBLIC_CONTRIBUTION_RATE = os.environ.get("PUBLIC_CONTRIBUTION_RATE", "20/h")
 # One address may sign up or ask for confirmation emails this many times.

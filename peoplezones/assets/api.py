@@ -1,15 +1,17 @@
 """The asset map in the API: GeoJSON of published assets, contributions, moderation, events."""
 
 import datetime
+import functools
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from peoplezones.accounts.api import optional_token_auth, token_auth
-from peoplezones.assets import feature_cache
+from peoplezones.assets import feature_cache, feature_index
 from peoplezones.assets.models import Asset, Category, Event
 from peoplezones.assets.selectors import asset_get, asset_list, event_get, upcoming_occurrences
 from peoplezones.assets.serializers import asset_feature, asset_feature_page, occurrence_data
@@ -66,25 +68,31 @@ def assets(request: HttpRequest, filters: Query[AssetFilters]) -> HttpResponse:
     """
     params = filters.dict()
 
-    def answer() -> bytes:
-        found = asset_list(
-            user=request.auth,
-            zone=_zone_or_400(request, filters.zone),
-            category=_category_or_400(filters.category),
-            q=filters.q,
-            bbox=bbox_or_400(filters.bbox),
-        )
+    def answer(version: str | None) -> bytes:
+        zone = _zone_or_400(request, filters.zone)
+        category = _category_or_400(filters.category)
+        bbox = bbox_or_400(filters.bbox)
+        link = functools.partial(_page_link, request, params)
+        if version is not None and not filters.q and settings.ASSET_MAP_INDEX:
+            # The public's map questions, answered from memory (anonymous requests only).
+            return feature_index.answer(
+                version=version,
+                zone=zone,
+                category=category,
+                bbox=bbox,
+                page=filters.page,
+                page_size=filters.page_size,
+                link=link,
+            )
+        found = asset_list(user=request.auth, zone=zone, category=category, q=filters.q, bbox=bbox)
         return asset_feature_page(
-            assets=found,
-            page=filters.page,
-            page_size=filters.page_size,
-            link=lambda number: _page_link(request, params, number),
+            assets=found, page=filters.page, page_size=filters.page_size, link=link
         )
 
     # A page of up to 500 features is costly to build; the public's answers are all alike.
     if not getattr(request.auth, "is_authenticated", False):
         return feature_cache.cached_json(request, query=params, build=answer)
-    return feature_cache.json_response(answer())
+    return feature_cache.json_response(answer(None))
 
 
 def _page_link(request: HttpRequest, params: dict[str, Any], number: int) -> str:

@@ -42,17 +42,17 @@ CACHE_CONTROL = "public, no-cache"
 
 
 def cached_json(
-    request: HttpRequest, *, query: dict[str, Any], build: Callable[[], bytes]
+    request: HttpRequest, *, query: dict[str, Any], build: Callable[[str | None], bytes]
 ) -> HttpResponse:
-    """The JSON answer for an anonymous request: from the cache, or `build()` and keep it.
+    """The JSON answer for an anonymous request: from the cache, or `build(version)` and keep it.
 
-    `query` is the request's validated parameters. Answers `304 Not Modified` to a matching
-    `If-None-Match` without reading anything but the token. Errors raised by `build` (a 400)
-    are never cached.
+    `query` is the request's validated parameters; `build` gets the data version read here (or
+    None), for `feature_index`. Answers `304 Not Modified` to a matching `If-None-Match` without
+    reading anything but the token. Errors raised by `build` (a 400) are never cached.
     """
     version = PublicDataVersion.current()  # first: see the race note above
     if version is None:
-        return json_response(build())
+        return json_response(build(None))
     key = _cache_key(request, query=query, version=version)
     etag = f'"{key}"'
     if etag in _etags(request.headers.get("If-None-Match", "")):
@@ -62,7 +62,7 @@ def cached_json(
         cache = caches[CACHE_ALIAS]
         body = cache.get(key)
         if body is None:
-            body = build()
+            body = build(version)
             cache.set(key, body)
         response = json_response(body)
     response["ETag"] = etag

@@ -111,9 +111,9 @@ def asset_get(*, user: Any, pk: int) -> Asset:
     return _with_details(Asset.objects.filter(visible)).prefetch_related("photos").get(pk=pk)
 
 
-def asset_category_slugs(*, asset_ids: list[int]) -> dict[int, list[str]]:
-    """Each asset's category slugs in taxonomy order, for many assets in one query."""
-    if not asset_ids:
+def asset_category_slugs(*, asset_ids: list[int] | None) -> dict[int, list[str]]:
+    """Each asset's category slugs in taxonomy order, for many assets (None: all) in one query."""
+    if asset_ids is not None and not asset_ids:
         return {}
     # Plain SQL: for a page of 500 ids the ORM's handling of the IN list and of each row cost
     # three to four times the query itself; on PostgreSQL one array parameter also spares
@@ -125,14 +125,17 @@ def asset_category_slugs(*, asset_ids: list[int]) -> dict[int, list[str]]:
     slug, order, name = (
         quote(Category._meta.get_field(f).column) for f in ("slug", "order", "name")
     )
-    if connection.vendor == "postgresql":
-        among, params = "= ANY(%s)", [list(asset_ids)]
+    if asset_ids is None:
+        where, params = "", []
+    elif connection.vendor == "postgresql":
+        where, params = f"WHERE l.{asset_id} = ANY(%s)", [list(asset_ids)]
     else:
-        among, params = f"IN ({', '.join(['%s'] * len(asset_ids))})", list(asset_ids)
+        placeholders = ", ".join(["%s"] * len(asset_ids))
+        where, params = f"WHERE l.{asset_id} IN ({placeholders})", list(asset_ids)
     sql = (
         f"SELECT l.{asset_id}, c.{slug} FROM {quote(links.db_table)} l "  # noqa: S608
         f"JOIN {quote(Category._meta.db_table)} c ON c.{quote(Category._meta.pk.column)} = "
-        f"l.{category_id} WHERE l.{asset_id} {among} ORDER BY c.{order}, c.{name}"
+        f"l.{category_id} {where} ORDER BY c.{order}, c.{name}"
     )
     slugs: dict[int, list[str]] = {}
     with connection.cursor() as cursor:

@@ -6,7 +6,7 @@ exact point and street address are never included: only its zone.
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -181,13 +181,32 @@ def asset_feature_page(
     """
     offset = (page - 1) * page_size
     rows, count = asset_page_rows(assets=assets, offset=offset, limit=page_size)
+    features = [text.encode() for text in feature_texts(rows)]
+    return collection_bytes(
+        features=features,
+        count=count,
+        next_url=link(page + 1) if offset + len(rows) < count else None,
+        previous_url=link(page - 1) if page > 1 else None,
+    )
+
+
+def feature_texts(
+    rows: list[tuple[int, str, str | None, bool]], *, slugs: dict[int, list[str]] | None = None
+) -> list[str]:
+    """The complete public feature JSON of each `(id, stored text, zone slug, under review)`
+    row (as `selectors.asset_page_rows` gives them), in the rows' order.
+
+    Two queries: the rows' category slugs (unless given as `slugs`), and the assets whose
+    stored text is missing or of another format, if any.
+    """
     unbuilt = [pk for pk, fragment, _, _ in rows if not fragment.startswith(_FRAGMENT_PREFIX)]
     built = (
         {asset.pk: asset_fragment(asset) for asset in Asset.objects.filter(pk__in=unbuilt)}
         if unbuilt
         else {}
     )
-    slugs = asset_category_slugs(asset_ids=[row[0] for row in rows])
+    if slugs is None:
+        slugs = asset_category_slugs(asset_ids=[row[0] for row in rows])
     url_start, url_end = _dumps(_detail_url("assets:asset-detail", 999999999)).split("999999999")
     categories_json: dict[tuple[str, ...], str] = {}
     zone_json: dict[str | None, str] = {}
@@ -205,12 +224,22 @@ def asset_feature_page(
             f'{tail},"under_review":{"true" if under_review else "false"},'
             f'"url":{url_start}{pk}{url_end}}}}}'
         )
-    next_url = link(page + 1) if offset + len(rows) < count else None
-    previous_url = link(page - 1) if page > 1 else None
-    return (
-        f'{{"type":"FeatureCollection","count":{count},"next":{_dumps(next_url)},'
-        f'"previous":{_dumps(previous_url)},"features":[{",".join(features)}]}}'
+    return features
+
+
+def collection_bytes(
+    *, features: Sequence[bytes], count: int, next_url: str | None, previous_url: str | None
+) -> bytes:
+    """A page of features (each complete feature JSON) as the API's FeatureCollection."""
+    head = (
+        f'{{"type":"FeatureCollection","count":{count},"next":{_json_or_null(next_url)},'
+        f'"previous":{_json_or_null(previous_url)},"features":['
     ).encode()
+    return head + b",".join(features) + b"]}"
+
+
+def _json_or_null(text: str | None) -> str:
+    return "null" if text is None else _dumps(text)
 
 
 def event_point(event: Event) -> tuple[float, float] | None:
