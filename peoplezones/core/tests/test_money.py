@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peoplezones.core.money import GBP_MAX, GBP_ZERO, MoneyError, format_gbp, parse_gbp
+from peoplezones.core.money import (
+    GBP_MAX,
+    GBP_ZERO,
+    MoneyError,
+    format_gbp,
+    parse_gbp,
+    plain_pounds,
+)
 
 two_place_amounts = st.decimals(
     min_value=Decimal("0.00"),
@@ -197,3 +204,23 @@ def test_parse_gbp_only_raises_money_error_on_any_text(text: str):
 @given(st.text(alphabet="0123456789,.£-\u2212() GBPgbp$\u00a0", max_size=20))
 def test_parse_gbp_only_raises_money_error_on_money_like_text(text: str):
     _parse_or_money_error(text)
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("38277.06"), "38277.06"),
+        (Decimal("16"), "16.00"),
+        (Decimal("-16.00"), "-16.00"),
+        (Decimal("-0.00"), "0.00"),
+        (Decimal("0.005"), "0.01"),
+        (None, None),
+    ],
+)
+def test_plain_pounds_for_files_and_json(amount, expected):
+    assert plain_pounds(amount) == expected
+
+
+@given(st.decimals(min_value=0, max_value=GBP_MAX, places=2))
+def test_plain_pounds_reads_back_exactly(amount: Decimal):
+    assert parse_gbp(plain_pounds(amount)) == amount
