@@ -64,7 +64,8 @@ class FeatureIndex:
         category_ids: list[int] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
     ) -> np.ndarray:
-        """The positions of the assets that match, in the API's order (as `asset_list`)."""
+        """The positions of the assets that match (as `asset_list`), in no particular order:
+        `page_bytes` puts only the page's in the API's order."""
         if bbox is None:
             positions = np.arange(len(self), dtype=np.int64)
         else:
@@ -75,7 +76,7 @@ class FeatureIndex:
             stop = np.searchsorted(self.latitudes, max_lat, side="right")
             longitudes = self.longitudes[start:stop]
             inside = (longitudes >= min_lon) & (longitudes <= max_lon)
-            positions = np.sort(self.located[start:stop][inside])
+            positions = self.located[start:stop][inside]
         if zone_id is not None:
             positions = positions[self.zone_ids[positions] == zone_id]
         if category_ids is not None:
@@ -92,7 +93,12 @@ class FeatureIndex:
         `serializers.asset_feature_page`, which answers the same from the database)."""
         offset = (page - 1) * page_size
         count = len(positions)
-        page_positions = positions[offset : offset + page_size].tolist()
+        end = min(offset + page_size, count)
+        if end < count:
+            # Only the first `end` in the API's order are needed: a partial sort. (A whole
+            # town's box matches ~26,000 assets for a page of 500.)
+            positions = np.partition(positions, end - 1)[:end]
+        page_positions = np.sort(positions)[offset:end].tolist()
         chosen: Sequence[bytes] = (
             operator.itemgetter(*page_positions)(self.features)
             if len(page_positions) > 1

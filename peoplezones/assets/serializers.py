@@ -235,7 +235,7 @@ def collection_bytes(
         f'{{"type":"FeatureCollection","count":{count},"next":{_json_or_null(next_url)},'
         f'"previous":{_json_or_null(previous_url)},"features":['
     ).encode()
-    return head + b",".join(features) + b"]}"
+    return b"".join((head, b",".join(features), b"]}"))
 
 
 def _json_or_null(text: str | None) -> str:
