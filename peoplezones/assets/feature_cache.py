@@ -93,9 +93,11 @@ def _etags(header: str) -> set[str]:
 
 @receiver(post_save, sender=Asset, dispatch_uid="assets-version-asset-save")
 def _asset_saved(sender: Any, instance: Asset, created: bool, using: str, **kwargs: Any) -> None:
-    # A new pending contribution changes nothing the public sees: do not empty the cache for
-    # it (contributions come from anyone; publishing one later is a save like any other).
-    if created and not instance.is_public:
+    # An asset that neither was nor is public changes nothing the public sees: a new pending
+    # contribution (they come from anyone) or an edit of one does not empty the cache or make
+    # every process rebuild its index. Publishing one later is a save like any other.
+    # `public_before_save` is set by `Asset.save()`; without it, change the version to be safe.
+    if getattr(instance, "public_before_save", True) is False and not instance.is_public:
         return
     PublicDataVersion.bump(using=using)
 

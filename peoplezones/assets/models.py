@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -228,6 +228,18 @@ class Asset(TimeStampedModel):
             self.public_feature = asset_fragment(self)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "public_feature"}
+        # Whether the row is public just before this save (read now, not when the instance was
+        # loaded, so a change made meanwhile by someone else counts): saving an asset that
+        # neither was nor is public, such as an edit of a pending contribution, leaves the
+        # public data version alone (`feature_cache._asset_saved`).
+        self.public_before_save = self.is_public or (
+            not self._state.adding
+            and Asset._base_manager.using(
+                kwargs.get("using") or router.db_for_write(Asset, instance=self)
+            )
+            .filter(PUBLIC_ASSETS, pk=self.pk)
+            .exists()
+        )
         super().save(**kwargs)
 
     @property

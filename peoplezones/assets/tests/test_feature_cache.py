@@ -243,6 +243,45 @@ def test_a_pending_contribution_keeps_the_cached_answers(client, zone):
     assert _names(client) == ["Larder"]
 
 
+def test_editing_an_asset_that_is_not_public_keeps_the_token(moderator):
+    pending = AssetFactory(name="Suggested", status="pending")
+    draft = AssetFactory(name="Draft", status="draft")
+    before = PublicDataVersion.current()
+
+    asset_update(asset=Asset.objects.get(pk=pending.pk), actor=moderator, fields={"name": "Ok"})
+    reloaded = Asset.objects.get(pk=draft.pk)
+    reloaded.description = "Still a draft."
+    reloaded.save()
+    reloaded.description = "Saved twice."
+    reloaded.save()
+
+    assert PublicDataVersion.current() == before
+
+
+@pytest.mark.parametrize(
+    ("status", "new_status"), [("pending", "published"), ("published", "archived")]
+)
+def test_saving_an_asset_into_or_out_of_public_view_changes_the_token(db, status, new_status):
+    asset = Asset.objects.get(pk=AssetFactory(status=status).pk)
+    before = PublicDataVersion.current()
+
+    asset.status = new_status
+    asset.save()
+
+    assert PublicDataVersion.current() != before
+
+
+def test_a_stale_copy_of_an_asset_cannot_hide_it_without_a_new_token(db):
+    stale = Asset.objects.get(pk=AssetFactory(status="pending").pk)
+    Asset.objects.filter(pk=stale.pk).update(status="published")  # someone else publishes it
+    published = PublicDataVersion.current()
+
+    stale.description = "Edited from an old copy."
+    stale.save()  # writes the old status back: the asset leaves public view
+
+    assert PublicDataVersion.current() != published
+
+
 def test_every_change_gives_a_new_token(db):
     first = PublicDataVersion.current()
 
