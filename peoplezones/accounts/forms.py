@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from peoplezones.accounts.models import User
+from peoplezones.core.forms import HoneypotForm
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -29,7 +30,7 @@ class EmailPasswordResetForm(PasswordResetForm):
     )
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(HoneypotForm):
     """A new applicant's account; the password is checked by the site's password validators."""
 
     full_name = forms.CharField(
@@ -60,17 +61,12 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Type the password again, to be sure it is right.")},
     )
-    # A field people never see; bots fill it in.
-    nickname = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password1"].help_text = " ".join(
             str(text) for text in password_validation.password_validators_help_texts()
         )
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))
 
     def clean(self):
         cleaned = super().clean()

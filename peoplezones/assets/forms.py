@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peoplezones.assets.models import Asset, Flag
 from peoplezones.assets.selectors import category_list
+from peoplezones.core.forms import HoneypotForm
 
 DAY_NAMES = [
     _("Monday"),
@@ -82,7 +83,7 @@ class HoursMixin(forms.Form):
         return cleaned
 
 
-class AssetContributionForm(HoursMixin):
+class AssetContributionForm(HoneypotForm, HoursMixin):
     """Add an asset (no account needed)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -138,8 +139,6 @@ class AssetContributionForm(HoursMixin):
         required=False,
         help_text=_("We will tell you when it is published. We never publish your email."),
     )
-    # A field people never see; bots fill it in.
-    nickname = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,9 +152,6 @@ class AssetContributionForm(HoursMixin):
         if cleaned.get("photo") and not cleaned.get("photo_alt", "").strip():
             self.add_error("photo_alt", _("Describe the photo for people who cannot see it."))
         return cleaned
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))
 
     def asset_fields(self) -> dict:
         data = self.cleaned_data
@@ -179,7 +175,7 @@ class AssetContributionForm(HoursMixin):
         return fields
 
 
-class SuggestChangeForm(HoursMixin):
+class SuggestChangeForm(HoneypotForm, HoursMixin):
     """Suggest a change to a published asset; a moderator decides."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -207,7 +203,6 @@ class SuggestChangeForm(HoursMixin):
         required=False,
         help_text=_("We will tell you what the moderator decided. We never publish it."),
     )
-    nickname = forms.CharField(required=False, label=_("Leave this empty"))
 
     FIELDS = (
         "name",
@@ -230,14 +225,11 @@ class SuggestChangeForm(HoursMixin):
             initial[f"closes_{row['day']}"] = row["closes"]
         return initial
 
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))
-
     def changes(self) -> dict:
         return {field: self.cleaned_data[field] for field in self.FIELDS}
 
 
-class FlagForm(forms.Form):
+class FlagForm(HoneypotForm):
     reason = forms.ChoiceField(
         label=_("What is the problem?"), choices=Flag.Reason.choices, widget=forms.RadioSelect
     )
@@ -249,7 +241,3 @@ class FlagForm(forms.Form):
         required=False,
         help_text=_("Only if you want us to reply. We never publish it."),
     )
-    nickname = forms.CharField(required=False, label=_("Leave this empty"))
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))

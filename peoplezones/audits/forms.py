@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peoplezones.audits.models import IssueCategory
+from peoplezones.core.forms import HoneypotForm
 
 
-class IssueReportForm(forms.Form):
+class IssueReportForm(HoneypotForm):
     """Step two of reporting: where, what, and (optionally) who. The category was step one."""
 
     latitude = forms.FloatField(
@@ -48,7 +49,6 @@ class IssueReportForm(forms.Form):
     show_name = forms.BooleanField(label=_("Show my name on the report"), required=False)
     checked_nearby = forms.BooleanField(required=False, widget=forms.HiddenInput)
     client_report_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    nickname = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args, category: IssueCategory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,9 +82,6 @@ class IssueReportForm(forms.Form):
             for name in self.question_fields
             if self.cleaned_data.get(name)
         }
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("nickname"))
 
 
 class FollowForm(forms.Form):

@@ -2,6 +2,20 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class HoneypotForm(forms.Form):
+    """A public form with a field people never see (the page renders it with
+    `core/_honeypot.html`, hidden from people and screen readers); bots that fill in every
+    field give themselves away. Views check `is_spam()` after `is_valid()` and then pretend all
+    went well, saving nothing."""
+
+    nickname = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("nickname"))
+
 
 # Codes `core.images.reencode_image` gives a photo it refuses.
 PHOTO_ERROR_CODES = frozenset({"too_big", "format", "not_image", "damaged", "too_many_pixels"})
