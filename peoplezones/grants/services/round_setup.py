@@ -114,6 +114,7 @@ def round_update(
     moving a round with awards to another budget year or line (their commitments stay put).
     """
     _require_programme_team(actor)
+    themes = list(themes) if themes is not None else None
     errors: dict[str, list[str]] = {}
     if not zones:
         errors.setdefault("zones", []).append(_("Choose at least one zone that may apply."))
@@ -149,6 +150,8 @@ def round_update(
         closes_at=closes_at,
         minimum_award=minimum_award,
         maximum_award=maximum_award,
+        zones=zones,
+        themes=themes,
     ).items():
         errors.setdefault(field_name, []).extend(messages)
     if errors:

@@ -27,14 +27,27 @@ def round_rule_errors(
     closes_at: datetime.datetime,
     minimum_award: Decimal,
     maximum_award: Decimal,
+    zones: Sequence[Any] = (),
+    themes: Sequence[Any] | None = None,
 ) -> dict[str, list[str]]:
-    """What is wrong with a round's dates and award limits, by field (empty when nothing is);
-    the rules of setting a round up and of changing it."""
+    """What is wrong with a round's dates, award limits and themes, by field (empty when
+    nothing is); the rules of setting a round up and of changing it, beside the model's own
+    field checks (a largest grant of at least £0.01, say). `themes` None: the zones' own
+    themes, which are always right."""
     errors: dict[str, list[str]] = {}
     if opens_at >= closes_at:
         errors["closes_at"] = [_("A round must close after it opens.")]
     if maximum_award < minimum_award:
-        errors["maximum_award"] = [_("The largest grant cannot be smaller than the smallest.")]
+        errors.setdefault("maximum_award", []).append(
+            _("The largest grant cannot be smaller than the smallest.")
+        )
+    if themes is not None and zones:
+        zone_ids = {zone.pk for zone in zones}
+        strays = [theme for theme in themes if theme.zone_id not in zone_ids]
+        if strays:
+            errors["themes"] = [
+                _("“%(theme)s” is not a theme of the zones chosen.") % {"theme": strays[0].title}
+            ]
     return errors
 
 
@@ -61,6 +74,7 @@ def create_round(
         raise PermissionDenied(_("Only the programme team can set up grant rounds."))
     if not zones:
         raise ValidationError({"zones": _("Choose at least one zone that may apply.")})
+    themes = list(themes) if themes is not None else None
     if budget_line is not None and budget_line.year_id != budget_year.pk:
         raise ValidationError(
             {"budget_line": _("The budget line must belong to the round's budget year.")}
@@ -88,6 +102,8 @@ def create_round(
         closes_at=closes_at,
         minimum_award=minimum_award,
         maximum_award=maximum_award,
+        zones=zones,
+        themes=themes,
     ).items():
         errors.setdefault(field_name, []).extend(messages)
     if errors:
