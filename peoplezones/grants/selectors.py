@@ -64,25 +64,35 @@ class FundingTable:
 
 def funding_table(grant_round: GrantRound) -> FundingTable:
     """The round's awards grouped by zone, like the tables in the panel report; one query."""
-    by_zone: dict[int, ZoneFunding] = {}
-    for award in (
-        awards()
-        .filter(application__round=grant_round)
-        # Not shown in a funding table, and costly to decode on every row.
-        .defer(
-            "application__zone__boundary",
-            "application__eligibility_answers",
-            "application__round__eligibility_questions",
-        )
-        .order_by(
-            "application__zone__name",
-            "application__organisation__name",
-            "application__project_name",
-        )
-    ):
-        zone = award.application.zone
-        by_zone.setdefault(zone.pk, ZoneFunding(zone)).awards.append(award)
-    return FundingTable(grant_round, list(by_zone.values()))
+    return funding_tables([grant_round])[0]
+
+
+def funding_tables(rounds: list[GrantRound]) -> list[FundingTable]:
+    """Each round's funding table (see `funding_table`), in the order given; one query for all
+    of them."""
+    by_round: dict[int, dict[int, ZoneFunding]] = {grant_round.pk: {} for grant_round in rounds}
+    if rounds:
+        for award in (
+            awards()
+            .filter(application__round__in=[grant_round.pk for grant_round in rounds])
+            # Not shown in a funding table, and costly to decode on every row.
+            .defer(
+                "application__zone__boundary",
+                "application__eligibility_answers",
+                "application__round__eligibility_questions",
+            )
+            .order_by(
+                "application__zone__name",
+                "application__organisation__name",
+                "application__project_name",
+            )
+        ):
+            zone = award.application.zone
+            by_zone = by_round[award.application.round_id]
+            by_zone.setdefault(zone.pk, ZoneFunding(zone)).awards.append(award)
+    return [
+        FundingTable(grant_round, list(by_round[grant_round.pk].values())) for grant_round in rounds
+    ]
 
 
 @dataclass(frozen=True)

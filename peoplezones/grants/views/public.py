@@ -7,6 +7,7 @@ summed from the awards by `selectors` (funding tables) at the moment the page is
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -201,7 +202,7 @@ def round_funding(request: HttpRequest, slug: str) -> HttpResponse:
 def funding(request: HttpRequest) -> HttpResponse:
     """Every round's funding table, newest first, for one zone or budget year if asked.
 
-    One query per round with awards (the funding table's own), plus a fixed few.
+    A fixed few queries, however many rounds.
     """
     filters = _filters(request, with_year=True)
     # One filter() call, so that the award and the zone are the same application's.
@@ -213,10 +214,9 @@ def funding(request: HttpRequest) -> HttpResponse:
         rounds = rounds.filter(budget_year=filters.year)
     if not filters.valid:
         rounds = rounds.none()
-    tables = []
-    for grant_round in rounds.distinct().order_by("-opens_at", "name"):
-        table = selectors.funding_table(grant_round)
-        tables.append(_for_zone(table, filters.zone) if filters.zone is not None else table)
+    tables = selectors.funding_tables(list(rounds.distinct().order_by("-opens_at", "name")))
+    if filters.zone is not None:
+        tables = [_for_zone(table, filters.zone) for table in tables]
     return render(
         request,
         "grants/public/funding.html",
@@ -237,20 +237,23 @@ def zone_grants(request: HttpRequest, slug: str) -> HttpResponse:
     """A zone's rounds, by budget year, with the projects funded in it and their totals."""
     zone = zone_or_404(user=request.user, slug=slug)
     years: dict[int, dict[str, Any]] = {}
-    for grant_round in (
+    rounds = list(
         selectors.public_rounds()
         .select_related("budget_year")
         .filter(zones=zone)
         .order_by("-budget_year__start_year", "-opens_at", "name")
-    ):
+    )
+    totals: dict[int, Decimal] = {}
+    for grant_round, table in zip(rounds, selectors.funding_tables(rounds), strict=True):
         year = grant_round.budget_year
         entry = years.setdefault(year.pk, {"year": year, "rounds": []})
-        table = _for_zone(selectors.funding_table(grant_round), zone)
-        entry["rounds"].append({**_round_item(grant_round), "table": _table_item(table)})
-    for entry in years.values():
-        entry["total"] = format_gbp(
-            selectors.zone_year_total(zone=zone, start_year=entry["year"].start_year)
-        )
+        zone_table = _for_zone(table, zone)
+        entry["rounds"].append({**_round_item(grant_round), "table": _table_item(zone_table)})
+        # An award's zone is always one of its round's zones, so these are all the zone's
+        # awards from this year's rounds.
+        totals[year.pk] = totals.get(year.pk, GBP_ZERO) + zone_table.total
+    for year_pk, entry in years.items():
+        entry["total"] = format_gbp(totals[year_pk])
     return render(
         request, "grants/public/zone_grants.html", {"zone": zone, "years": list(years.values())}
     )
