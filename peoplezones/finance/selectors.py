@@ -42,6 +42,13 @@ def committed_on_line(line_id: int) -> Decimal:
     return live_commitments().filter(line_id=line_id).aggregate(total=_MONEY_ZERO)["total"]
 
 
+def left_to_commit(line: BudgetLine) -> tuple[Decimal, Decimal]:
+    """What is committed from a line now, and what it has left to commit (negative when
+    over-committed); `LineTotals.remaining` says the same for a year's lines at once."""
+    committed = committed_on_line(line.pk)
+    return committed, line.amount - committed
+
+
 def line_totals(*, year: BudgetYear) -> list[LineTotals]:
     """Every line of a year with its totals, in three queries whatever the number of lines."""
     lines = list(year.lines.all())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from peoplezones.core.money import format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.finance.models import BudgetLine, BudgetYear, Commitment, Spend, StatedFigure
-from peoplezones.finance.selectors import committed_on_line
+from peoplezones.finance.selectors import left_to_commit
 from peoplezones.grants.permissions import can_manage_finance
 
 
@@ -80,8 +80,7 @@ def commit(
         raise ValidationError({"amount": _("A commitment must be more than £0.00.")})
     with transaction.atomic():
         locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        committed = committed_on_line(locked.pk)
-        remaining = locked.amount - committed
+        _committed, remaining = left_to_commit(locked)
         override_reason = override_reason.strip()
         if amount > remaining:
             if not override_reason:

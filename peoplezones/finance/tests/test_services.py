@@ -13,7 +13,12 @@ from peoplezones.accounts.tests.factories import UserFactory
 from peoplezones.core.models import AuditEvent
 from peoplezones.finance import services
 from peoplezones.finance.models import BudgetYear, Commitment, Spend
-from peoplezones.finance.selectors import line_totals, parse_year_label, year_summary
+from peoplezones.finance.selectors import (
+    left_to_commit,
+    line_totals,
+    parse_year_label,
+    year_summary,
+)
 from peoplezones.finance.tests.factories import BudgetLineFactory, CommitmentFactory
 from peoplezones.grants import services as grants
 from peoplezones.grants.models import Application, Award
@@ -175,3 +180,15 @@ def test_parallel_approvals_cannot_over_commit_a_line():
     [totals] = line_totals(year=line.year)
     assert totals.committed == Decimal("15000.00")
     assert Award.objects.count() == 3
+
+
+def test_left_to_commit_counts_live_commitments_only(db):
+    line = BudgetLineFactory(amount=Decimal("1000.00"))
+    CommitmentFactory(line=line, amount=Decimal("300.00"))
+    CommitmentFactory(line=line, amount=Decimal("200.00"))
+    CommitmentFactory(line=line, amount=Decimal("100.00"), released=True)
+    CommitmentFactory(amount=Decimal("999.00"))  # another line's
+
+    assert left_to_commit(line) == (Decimal("500.00"), Decimal("500.00"))
+    CommitmentFactory(line=line, amount=Decimal("600.00"))
+    assert left_to_commit(line) == (Decimal("1100.00"), Decimal("-100.00"))

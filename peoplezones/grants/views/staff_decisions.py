@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from peoplezones.core.forms import error_text
 from peoplezones.core.money import format_gbp
-from peoplezones.finance.selectors import committed_on_line
+from peoplezones.finance.selectors import left_to_commit
 from peoplezones.grants import permissions, services
 from peoplezones.grants.forms_staff import BatchRowForm, ZoneFilterForm
 from peoplezones.grants.models import Application, GrantRound
@@ -106,8 +106,8 @@ def _line_state(grant_round: GrantRound) -> dict[str, Decimal] | None:
     line = grant_round.budget_line
     if line is None:
         return None
-    committed = committed_on_line(line.pk)
-    return {"budget": line.amount, "committed": committed, "remaining": line.amount - committed}
+    committed, remaining = left_to_commit(line)
+    return {"budget": line.amount, "committed": committed, "remaining": remaining}
 
 
 def decisions_page(
