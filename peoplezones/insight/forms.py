@@ -31,7 +31,7 @@ from peoplezones.insight.services.hotspots import (
 from peoplezones.insight.services.hotspots import (
     MAX_BUFFER as MAX_HOTSPOT_BUFFER,
 )
-from peoplezones.insight.study_areas import study_area
+from peoplezones.insight.study_areas import StudyArea, study_area
 from peoplezones.zones.models import Zone
 
 # police.uk street-level data starts in December 2010.
@@ -159,6 +159,9 @@ def _district_choices() -> list[tuple[str, str]]:
 class HotspotForm(forms.Form):
     """What to analyse on the hotspots page; `params()` gives HotspotParams when valid."""
 
+    # The study area `clean()` built to check the grid, kept for the run's request.
+    built_area: StudyArea | None = None
+
     AREA_FORCE, AREA_ZONE, AREA_LAD = "force", "zone", "lad"
 
     area_kind = forms.ChoiceField(
@@ -257,6 +260,7 @@ class HotspotForm(forms.Form):
         except HotspotError as error:
             self.add_error(None, str(error))
             return data
+        self.built_area = area
         min_e, min_n, max_e, max_n = area.boundary.bounds
         cells = (math.floor(max_e / cell) - math.floor(min_e / cell) + 1) * (
             math.floor(max_n / cell) - math.floor(min_n / cell) + 1

@@ -21,7 +21,7 @@ from peoplezones.insight import hotspots as engine
 from peoplezones.insight.hotspots import HotspotError
 from peoplezones.insight.models import HotspotRun
 from peoplezones.insight.services.hotspots import STEPS, HotspotParams, run_hotspots
-from peoplezones.insight.study_areas import study_area
+from peoplezones.insight.study_areas import StudyArea, study_area
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +74,19 @@ def hotspot_params(run: HotspotRun) -> HotspotParams:
     )
 
 
-def hotspot_run_request(*, params: HotspotParams, actor: Any) -> HotspotRun:
+def hotspot_run_request(
+    *, params: HotspotParams, actor: Any, area: StudyArea | None = None
+) -> HotspotRun:
     """Record a queued hotspot run and start its analysis in the background.
 
+    `area`: the study area of `params`, when the caller has already built it (the form has, to
+    check the grid's size); building one can take a while for a whole force.
     Raises HotspotError if the area cannot be analysed (unknown, or without a boundary). The
     task is enqueued only when the run is committed, so a worker never looks for a run that
     is not there yet. Records an audit event `insight.hotspots_requested`.
     """
-    area = study_area(params.area, buffer=params.buffer)
+    if area is None or area.key != params.area:
+        area = study_area(params.area, buffer=params.buffer)
     with transaction.atomic():
         run = HotspotRun(
             area=area.key,

@@ -84,6 +84,25 @@ def test_hotspot_pages_need_sign_in_and_the_programme_team(
     assert client.get(url).status_code == 200
 
 
+def test_the_request_builds_the_study_area_once(team_client, zone, monkeypatch):
+    from peoplezones.insight import forms, study_areas
+
+    built = []
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return study_areas.study_area(*args, **kwargs)
+
+    monkeypatch.setattr(forms, "study_area", counted)
+    monkeypatch.setattr(tasks, "study_area", counted)
+    crimes_in_zone()
+
+    response = team_client.post(reverse("insight:hotspots"), form_data(zone))
+
+    assert response.status_code == 302
+    assert built == [(f"zone:{zone.slug}",)]
+
+
 def test_posting_the_form_runs_the_analysis_in_the_background_and_shows_the_result(
     team_client, zone, programme_team_user, django_capture_on_commit_callbacks
 ):

@@ -54,7 +54,9 @@ def hotspots(request: HttpRequest) -> HttpResponse:
         form = HotspotForm(request.POST, default_to=latest)
         if form.is_valid():
             try:
-                run = hotspot_run_request(params=form.params(), actor=request.user)
+                run = hotspot_run_request(
+                    params=form.params(), actor=request.user, area=form.built_area
+                )
             except HotspotError as error:
                 form.add_error(None, str(error))
             else:
