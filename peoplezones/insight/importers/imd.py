@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from peoplezones.core.csvread import csv_rows
+
 from .files import ImportFileError, Progress, RowError, check_path, open_text
 
 # What each value is, and the start of the column's name in MHCLG's files (File 7 adds
@@ -91,17 +93,19 @@ def read_imd(*, path: Path, progress: Progress | None = None) -> ImdFile:
     check_path(path=path, suffixes=SUFFIXES, what=_("an IMD CSV file"))
     result = ImdFile(rows=[], errors=[], rows_read=0)
     line = 1
+
+    def unreadable(message: str) -> ImportFileError:
+        return ImportFileError(f"{path}: {message}")
+
     with open_text(path) as text:
         reader = csv.reader(text)
         try:
             positions = _positions(next(reader, None), path=path)
-            rows = progress(reader) if progress is not None else reader
+            found = csv_rows(reader, error=unreadable)
+            rows = progress(found) if progress is not None else found
             seen_lsoas: dict[str, int] = {}
             lad_names: dict[str, tuple[str, int]] = {}
-            for values in rows:
-                line = reader.line_num
-                if not any(value.strip() for value in values):
-                    continue
+            for line, values in rows:
                 result.rows_read += 1
                 row = _parse_row(
                     values=values,
@@ -123,11 +127,6 @@ def read_imd(*, path: Path, progress: Progress | None = None) -> ImdFile:
             raise ImportFileError(
                 _("%(file)s: stops being UTF-8 text after line %(line)s.")
                 % {"file": path, "line": line}
-            ) from None
-        except csv.Error as error:
-            raise ImportFileError(
-                _("%(file)s: line %(line)s cannot be read as CSV (%(error)s).")
-                % {"file": path, "line": line + 1, "error": error}
             ) from None
     if result.rows_read == 0:
         raise ImportFileError(_("%(file)s: has a header but no rows.") % {"file": path})

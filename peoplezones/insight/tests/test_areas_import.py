@@ -189,6 +189,11 @@ def test_import_imd_dry_run_stores_nothing():
         ("imd.xlsx", b"PK\x03\x04", "Give a file ending in .csv, .csv.gz"),
         ("imd.csv", b"", "is empty"),
         ("imd.csv", (HEADER + "\n").encode(), "has a header but no rows"),
+        (  # a field longer than the csv module reads
+            "imd.csv",
+            (HEADER + "\nE01000001," + "x" * 200_000 + "\n").encode(),
+            "imd.csv: Line 2 cannot be read as CSV",
+        ),
     ],
 )
 def test_import_imd_refuses_files_that_are_not_imd(tmp_path, name, content, message):
