@@ -20,7 +20,7 @@ from peoplezones.core.services import audit_record
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.hotspots import HotspotError
 from peoplezones.insight.models import HotspotRun
-from peoplezones.insight.services.hotspots import STEPS, HotspotParams, run_hotspots
+from peoplezones.insight.services.hotspots import STEPS, HotspotParams, record_run, run_hotspots
 from peoplezones.insight.study_areas import StudyArea, study_area
 
 logger = logging.getLogger(__name__)
@@ -170,25 +170,5 @@ def run_hotspot_analysis(run_id: int) -> dict[str, Any]:
         run.progress = 100
         run.step = ""
         run.error = ""
-        run.full_clean()
-        run.save()
-        audit_record(
-            actor=run.created_by,
-            verb="insight.hotspots_run",
-            target=run,
-            zone=run.zone,
-            data={
-                "area": run.area,
-                "from": f"{run.month_from:%Y-%m}",
-                "to": f"{run.month_to:%Y-%m}",
-                "crime_types": run.crime_types,
-                "cell_size": run.cell_size,
-                "band": run.band,
-                "weighting": run.weighting,
-                "cells": run.cells,
-                "crimes": run.crimes,
-                "hot_cells": run.hot_cells,
-                "cold_cells": run.cold_cells,
-            },
-        )
+        record_run(run=run, actor=run.created_by)
     return {"run": run_id, "status": "done", "warnings": result.warnings}

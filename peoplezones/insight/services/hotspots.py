@@ -156,27 +156,7 @@ def run_hotspots(
     step("store")
     if store:
         with transaction.atomic():
-            run.full_clean()
-            run.save()
-            audit_record(
-                actor=user,
-                verb="insight.hotspots_run",
-                target=run,
-                zone=area.zone,
-                data={
-                    "area": run.area,
-                    "from": f"{run.month_from:%Y-%m}",
-                    "to": f"{run.month_to:%Y-%m}",
-                    "crime_types": run.crime_types,
-                    "cell_size": run.cell_size,
-                    "band": run.band,
-                    "weighting": run.weighting,
-                    "cells": run.cells,
-                    "crimes": run.crimes,
-                    "hot_cells": run.hot_cells,
-                    "cold_cells": run.cold_cells,
-                },
-            )
+            record_run(run=run, actor=user)
     return HotspotResult(
         run=run,
         grid=grid,
@@ -185,6 +165,32 @@ def run_hotspots(
         stats=stats,
         density=density,
         warnings=warnings,
+    )
+
+
+def record_run(*, run: HotspotRun, actor: Any) -> None:
+    """Save a finished run with an audit event `insight.hotspots_run` that says what it found;
+    call inside a transaction (the run and its event are one record)."""
+    run.full_clean()
+    run.save()
+    audit_record(
+        actor=actor,
+        verb="insight.hotspots_run",
+        target=run,
+        zone=run.zone,
+        data={
+            "area": run.area,
+            "from": f"{run.month_from:%Y-%m}",
+            "to": f"{run.month_to:%Y-%m}",
+            "crime_types": run.crime_types,
+            "cell_size": run.cell_size,
+            "band": run.band,
+            "weighting": run.weighting,
+            "cells": run.cells,
+            "crimes": run.crimes,
+            "hot_cells": run.hot_cells,
+            "cold_cells": run.cold_cells,
+        },
     )
 
 
