@@ -9,7 +9,7 @@
 from .areas import AreaImportResult, areas_import, imd_import
 from .crimes import ImportResult, ZoneLocator, crimes_import
 from .hotspots import HotspotParams, HotspotResult, run_hotspots
-from .weights import harm_weight_set
+from .weights import harm_weight_set, harm_weights_save
 
 __all__ = [
     "AreaImportResult",
@@ -20,6 +20,7 @@ __all__ = [
     "areas_import",
     "crimes_import",
     "harm_weight_set",
+    "harm_weights_save",
     "imd_import",
     "run_hotspots",
 ]

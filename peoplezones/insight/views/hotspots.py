@@ -8,7 +8,6 @@ import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -29,7 +28,7 @@ from peoplezones.insight.selectors import (
     hotspot_run_result,
     hotspot_runs_for_staff,
 )
-from peoplezones.insight.services import harm_weight_set
+from peoplezones.insight.services import harm_weights_save
 from peoplezones.insight.services.hotspots import STEPS, HotspotResult
 from peoplezones.insight.study_areas import study_area
 from peoplezones.insight.tasks import STEP_LABELS, hotspot_run_request
@@ -274,22 +273,18 @@ def harm_weights(request: HttpRequest) -> HttpResponse:
     if not all(row["form"].is_valid() for row in rows):
         context = {"rows": rows, "has_errors": True}
         return render(request, "insight/harm_weights.html", context, status=400)
-    changed = 0
     try:
-        with transaction.atomic():
-            for row in rows:
-                data, item = row["form"].cleaned_data, row["item"]
-                if item is not None and item.weight == data["weight"] and item.note == data["note"]:
-                    continue
-                if item is None and data["weight"] == DEFAULT_WEIGHT and not data["note"]:
-                    continue
-                harm_weight_set(
-                    crime_type=row["crime_type"],
-                    weight=data["weight"],
-                    note=data["note"],
-                    actor=request.user,
+        changed = harm_weights_save(
+            weights=[
+                (
+                    row["crime_type"],
+                    row["form"].cleaned_data["weight"],
+                    row["form"].cleaned_data["note"],
                 )
-                changed += 1
+                for row in rows
+            ],
+            actor=request.user,
+        )
     except ValidationError as error:
         context = {"rows": rows, "has_errors": True, "service_errors": error.messages}
         return render(request, "insight/harm_weights.html", context, status=400)
