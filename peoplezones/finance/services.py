@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from peoplezones.core.money import format_gbp
 from peoplezones.core.services import audit_record
 from peoplezones.finance.models import BudgetLine, BudgetYear, Commitment, Spend, StatedFigure
+from peoplezones.finance.reconciliation import check_key
 from peoplezones.finance.selectors import left_to_commit
 from peoplezones.grants.permissions import can_manage_finance
 
@@ -196,7 +197,14 @@ def record_spend(
 def record_stated_figure(
     *, scope: str, key: str, amount: Decimal, source: str, actor: Any = None
 ) -> tuple[StatedFigure, bool]:
-    """Record (or correct) a figure as published; returns (figure, changed)."""
+    """Record (or correct) a figure as published; returns (figure, changed).
+
+    Refused (ValidationError on `key`) unless the key names something the platform records, so
+    that every stated figure can be reconciled.
+    """
+    problem = check_key(scope, key)
+    if problem:
+        raise ValidationError({"key": problem})
     figure = StatedFigure.objects.filter(scope=scope, key=key, source=source).first()
     if figure is not None and figure.amount == amount:
         return figure, False

@@ -21,7 +21,7 @@ from peoplezones.core.money import GBP_ZERO, format_gbp
 from peoplezones.finance import services
 from peoplezones.finance.forms import CommitmentForm, PaymentForm, SpendForm, StatedFigureForm
 from peoplezones.finance.models import BudgetLine, BudgetYear, Spend
-from peoplezones.finance.reconciliation import check_key, reconcile
+from peoplezones.finance.reconciliation import reconcile
 from peoplezones.finance.selectors import (
     commitments_for,
     line_totals,
@@ -274,23 +274,19 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         form = StatedFigureForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            problem = check_key(data["scope"], data["key"].strip())
-            if problem:
-                form.add_error("key", problem)
+            try:
+                services.record_stated_figure(
+                    scope=data["scope"],
+                    key=data["key"].strip(),
+                    amount=data["amount"],
+                    source=data["source"].strip(),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
             else:
-                try:
-                    services.record_stated_figure(
-                        scope=data["scope"],
-                        key=data["key"].strip(),
-                        amount=data["amount"],
-                        source=data["source"].strip(),
-                        actor=request.user,
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, _("The published figure is recorded."))
-                    return redirect(reverse("finance:reconciliation"))
+                messages.success(request, _("The published figure is recorded."))
+                return redirect(reverse("finance:reconciliation"))
     checks = reconcile()
     return render(
         request,

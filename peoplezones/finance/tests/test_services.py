@@ -192,3 +192,21 @@ def test_left_to_commit_counts_live_commitments_only(db):
     assert left_to_commit(line) == (Decimal("500.00"), Decimal("500.00"))
     CommitmentFactory(line=line, amount=Decimal("600.00"))
     assert left_to_commit(line) == (Decimal("1100.00"), Decimal("-100.00"))
+
+
+def test_a_stated_figure_must_name_something_recorded(db):
+    from peoplezones.finance.models import StatedFigure
+
+    BudgetYear.objects.create(start_year=2023)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_stated_figure(
+            scope="budget_year", key="2031/32", amount=Decimal("5.00"), source="A report"
+        )
+    figure, changed = services.record_stated_figure(
+        scope="budget_year", key="2023/24", amount=Decimal("5.00"), source="A report"
+    )
+
+    assert list(refused.value.message_dict) == ["key"]
+    assert changed
+    assert list(StatedFigure.objects.all()) == [figure]
