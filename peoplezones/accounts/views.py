@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -31,6 +29,7 @@ from peoplezones.accounts.services import (
     email_confirmation_send,
     user_sign_up,
 )
+from peoplezones.accounts.staff_tools import staff_tools
 from peoplezones.assets.permissions import can_moderate_assets
 from peoplezones.assets.selectors import owned_asset_list
 from peoplezones.audits.permissions import managed_zone_ids
@@ -72,27 +71,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_moderate": can_moderate_assets(user),
             "owned_assets": owned_asset_list(user=user),
             "manages_issues": managed_zone_ids(user=user) != set(),
-            "staff_tools": _staff_tools(user),
+            "staff_tools": staff_tools(user),
         },
     )
-
-
-def _staff_tools(user: Any) -> list[tuple[str, str]]:
-    """Links to the staff areas this person's roles open, as (label, address)."""
-    from peoplezones.grants import permissions as grants
-    from peoplezones.insight.views.access import can_analyse_crime
-    from peoplezones.payback.permissions import can_plan_payback
-
-    tools = []
-    if grants.is_grants_staff(user) or grants.can_assess(user):
-        tools.append((_("Grant rounds: screening, assessment and decisions"), "grants:staff-home"))
-    if grants.can_view_finance(user):
-        tools.append((_("Budget, commitments and reconciliation"), "finance:home"))
-    if can_analyse_crime(user):
-        tools.append((_("Place insight: crime, hotspots and the next zone"), "insight:dashboard"))
-    if can_plan_payback(user):
-        tools.append((_("Community Payback planner"), "payback:planner"))
-    return [(label, reverse(name)) for label, name in tools]
 
 
 # Sign-up and email confirmation ---------------------------------------------------------------
