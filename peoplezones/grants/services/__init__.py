@@ -24,12 +24,13 @@ from .assessment import declare_conflict, score, weighted_mean
 from .awards import accept_return, close_award, record_payment, schedule_return, submit_return
 from .decisions import approve, award_identifier, decide_batch
 from .round_setup import CriterionInput, criteria_save, round_set_up, round_update
-from .rounds import create_round, mark_round_decided, round_rule_errors
+from .rounds import add_round_rule_errors, create_round, mark_round_decided
 
 __all__ = [
     "APPLICANT_FIELDS",
     "CriterionInput",
     "accept_return",
+    "add_round_rule_errors",
     "approve",
     "award_identifier",
     "check_move",
@@ -43,7 +44,6 @@ __all__ = [
     "next_reference",
     "organisation_create",
     "record_payment",
-    "round_rule_errors",
     "round_set_up",
     "round_update",
     "save_application",

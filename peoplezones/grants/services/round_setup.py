@@ -20,7 +20,7 @@ from peoplezones.core.services import audit_record
 from peoplezones.grants import permissions
 from peoplezones.grants.models import Award, Criterion, GrantRound, Review
 
-from .rounds import create_round, round_rule_errors
+from .rounds import add_round_rule_errors, create_round
 
 # Slugs the staff URLs use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -145,15 +145,15 @@ def round_update(
                 "budget year and line can no longer change."
             )
         )
-    for field_name, messages in round_rule_errors(
+    add_round_rule_errors(
+        errors,
         opens_at=opens_at,
         closes_at=closes_at,
         minimum_award=minimum_award,
         maximum_award=maximum_award,
         zones=zones,
         themes=themes,
-    ).items():
-        errors.setdefault(field_name, []).extend(messages)
+    )
     if errors:
         raise ValidationError(errors)
 

@@ -21,7 +21,8 @@ from peoplezones.grants.models import (
 from peoplezones.grants.services._common import S
 
 
-def round_rule_errors(
+def add_round_rule_errors(
+    errors: dict[str, list[str]],
     *,
     opens_at: datetime.datetime,
     closes_at: datetime.datetime,
@@ -29,14 +30,13 @@ def round_rule_errors(
     maximum_award: Decimal,
     zones: Sequence[Any] = (),
     themes: Sequence[Any] | None = None,
-) -> dict[str, list[str]]:
-    """What is wrong with a round's dates, award limits and themes, by field (empty when
-    nothing is); the rules of setting a round up and of changing it, beside the model's own
-    field checks (a largest grant of at least £0.01, say). `themes` None: the zones' own
-    themes, which are always right."""
-    errors: dict[str, list[str]] = {}
+) -> None:
+    """Add to `errors` (messages by field) what is wrong with a round's dates, award limits and
+    themes: the rules of setting a round up and of changing it, beside the model's own field
+    checks (a largest grant of at least £0.01, say). `themes` None: the zones' own themes,
+    which are always right."""
     if opens_at >= closes_at:
-        errors["closes_at"] = [_("A round must close after it opens.")]
+        errors.setdefault("closes_at", []).append(_("A round must close after it opens."))
     if maximum_award < minimum_award:
         errors.setdefault("maximum_award", []).append(
             _("The largest grant cannot be smaller than the smallest.")
@@ -45,10 +45,9 @@ def round_rule_errors(
         zone_ids = {zone.pk for zone in zones}
         strays = [theme for theme in themes if theme.zone_id not in zone_ids]
         if strays:
-            errors["themes"] = [
+            errors.setdefault("themes", []).append(
                 _("“%(theme)s” is not a theme of the zones chosen.") % {"theme": strays[0].title}
-            ]
-    return errors
+            )
 
 
 def create_round(
@@ -97,15 +96,15 @@ def create_round(
         grant_round.full_clean()
     except ValidationError as error:
         errors.update(error.message_dict)
-    for field_name, messages in round_rule_errors(
+    add_round_rule_errors(
+        errors,
         opens_at=opens_at,
         closes_at=closes_at,
         minimum_award=minimum_award,
         maximum_award=maximum_award,
         zones=zones,
         themes=themes,
-    ).items():
-        errors.setdefault(field_name, []).extend(messages)
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
