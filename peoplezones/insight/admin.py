@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from peoplezones.insight.models import (
-    Crime,
+    CrimeBatch,
     CrimeTypeWeight,
     HotspotRun,
     ImportRun,
@@ -23,13 +23,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Crime)
-class CrimeAdmin(ReadOnlyAdmin):
-    list_display = ["month", "crime_type", "location", "lsoa_name", "zone", "last_outcome"]
-    list_filter = ["month", "crime_type", "zone", "is_demo"]
-    search_fields = ["crime_id", "location", "lsoa_code", "lsoa_name"]
-    list_select_related = ["zone"]
+@admin.register(CrimeBatch)
+class CrimeBatchAdmin(ReadOnlyAdmin):
+    """A force's month of police.uk crime: how many crimes, not the crimes themselves (the
+    staff crime pages and the hotspot, impact and targeting tools read those)."""
+
+    list_display = ["month", "falls_within", "rows", "located", "import_run", "modified"]
+    list_filter = ["falls_within", "is_demo"]
     date_hierarchy = "month"
+    exclude = ["data"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
 
 
 @admin.register(ImportRun)

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
-from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
-from peoplezones.insight.models import Crime, ReferenceArea
+from peoplezones.insight import crime_store
+from peoplezones.insight.models import ReferenceArea
 from peoplezones.zones.models import Zone
 
 LA_TYPES = {
@@ -85,14 +85,12 @@ def zones_lsoa_codes(zones: list[Zone] | None = None) -> dict[int, set[str]]:
             if boundary.intersects(shape(geometry).point_on_surface()):
                 result[zone.pk].add(code)
     # LSOAs known only from crime: those whose located crimes are mostly in one zone.
-    # Counted here rather than with GROUP BY, which SQLite would answer by scanning every crime
-    # along the LSOA index instead of reading the zones' crimes by the zone index.
-    counts = Counter(
-        Crime.objects.filter(zone__in=[zone.pk for zone in zones])
-        .exclude(lsoa_code="")
-        .order_by()
-        .values_list("lsoa_code", "zone_id")
-    )
+    crimes = crime_store.crime_table()
+    in_zones = crimes[
+        crimes["zone"].isin([zone.pk for zone in zones]).to_numpy()
+        & (crimes["lsoa_code"] != "").to_numpy()
+    ]
+    counts = crime_store.count_by(in_zones, "lsoa_code", "zone")
     codes = {code for code, _zone in counts} - with_boundary
     if codes:
         # Boundaries of these LSOAs may be stored outside the zones' boxes: those go by boundary.
@@ -102,11 +100,8 @@ def zones_lsoa_codes(zones: list[Zone] | None = None) -> dict[int, set[str]]:
             )
         )
     if codes:
-        totals = dict(
-            Crime.objects.filter(lsoa_code__in=codes, latitude__isnull=False)
-            .values("lsoa_code")
-            .annotate(n=Count("id"))
-            .values_list("lsoa_code", "n")
+        totals = crime_store.count_by(
+            crime_store.crime_frame(lsoa_codes=codes, located=True), "lsoa_code"
         )
         for (code, zone_id), n in counts.items():
             if code in codes and n * 2 > totals.get(code, 0):
@@ -137,12 +132,7 @@ def _force_district_codes() -> set[str] | None:
 def _codes_with_crime(codes: set[str]) -> set[str]:
     if not codes:
         return set()
-    return set(
-        Crime.objects.filter(lsoa_code__in=codes)
-        .order_by()
-        .values_list("lsoa_code", flat=True)
-        .distinct()
-    )
+    return set(crime_store.crime_frame(lsoa_codes=codes)["lsoa_code"].unique().tolist())
 
 
 @dataclass
@@ -297,7 +287,7 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
 
 def latest_crime_month() -> datetime.date | None:
     """The latest month with any police.uk crime stored."""
-    return Crime.objects.aggregate(latest=Max("month"))["latest"]
+    return crime_store.latest_month()
 
 
 @dataclass
@@ -351,15 +341,10 @@ class CrimeComparison:
 
 
 def _counts_by_month_type(
-    crimes: Any, month_from: datetime.date, month_to: datetime.date
+    table: Any, month_from: datetime.date, month_to: datetime.date, **filters: Any
 ) -> dict[tuple[datetime.date, str], int]:
-    rows = (
-        crimes.filter(month__gte=month_from, month__lte=month_to)
-        .values("month", "crime_type")
-        .annotate(n=Count("id"))
-        .values_list("month", "crime_type", "n")
-    )
-    return {(month, kind): n for month, kind, n in rows}
+    crimes = crime_store.select(table, month_from=month_from, month_to=month_to, **filters)
+    return crime_store.count_by(crimes, "month", "crime_type")
 
 
 def _total(
@@ -387,33 +372,28 @@ def crime_comparison(
     """
     areas = areas or comparison_areas(zone=zone)
     months = month_list(month_from, month_to)
+    table = crime_store.crime_table()
     months_with_data = sorted(
-        Crime.objects.filter(month__gte=month_from, month__lte=month_to)
-        .order_by()
-        .values_list("month", flat=True)
-        .distinct()
+        crime_store.select(table, month_from=month_from, month_to=month_to)["month"].unique()
     )
-    zone_counts_raw = _counts_by_month_type(Crime.objects.filter(zone=zone), month_from, month_to)
+    zone_counts_raw = _counts_by_month_type(table, month_from, month_to, zone=zone)
     zone_lsoa = (
-        _counts_by_month_type(
-            Crime.objects.filter(lsoa_code__in=areas.zone_lsoa_codes), month_from, month_to
-        )
+        _counts_by_month_type(table, month_from, month_to, lsoa_codes=areas.zone_lsoa_codes)
         if areas.zone_lsoas
         else {}
     )
     lad = (
-        _counts_by_month_type(
-            Crime.objects.filter(lsoa_code__in=areas.lad_lsoa_codes), month_from, month_to
-        )
+        _counts_by_month_type(table, month_from, month_to, lsoa_codes=areas.lad_lsoa_codes)
         if areas.lad_lsoa_codes
         else {}
     )
     weights = areas.decile_weights()
     by_decile = {
         decile: _counts_by_month_type(
-            Crime.objects.filter(lsoa_code__in=[area.code for area in areas.comparison[decile]]),
+            table,
             month_from,
             month_to,
+            lsoa_codes=[area.code for area in areas.comparison[decile]],
         )
         for decile in weights
     }

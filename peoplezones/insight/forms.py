@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from peoplezones.insight import crime_store
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.comparison import ALL_CRIME, add_months
 from peoplezones.insight.crimestoppers import DEFAULT_BUFFER, MAX_BUFFER, POLICE_UK_TYPES
 from peoplezones.insight.hotspots import HotspotError
 from peoplezones.insight.importers.police import parse_month
-from peoplezones.insight.models import Crime, HotspotRun, ReferenceArea
+from peoplezones.insight.models import HotspotRun, ReferenceArea
 from peoplezones.insight.selectors import crime_types_stored
 from peoplezones.insight.services.hotspots import (
     DEFAULT_BAND,
@@ -280,12 +281,13 @@ class HotspotForm(forms.Form):
                 },
             )
             return data
-        crimes = Crime.objects.filter(
-            month__gte=data["month_from"], month__lte=data["month_to"], latitude__isnull=False
+        crimes = crime_store.crime_frame(
+            month_from=data["month_from"],
+            month_to=data["month_to"],
+            crime_types=data.get("crime_types") or None,
+            located=True,
         )
-        if data.get("crime_types"):
-            crimes = crimes.filter(crime_type__in=data["crime_types"])
-        if not crimes.exists():
+        if not len(crimes):
             self.add_error(
                 None,
                 _(

@@ -20,20 +20,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from numpy.typing import NDArray
 
+from peoplezones.insight import crime_store
 from peoplezones.insight.comparison import (
     ComparisonAreas,
     comparison_areas,
     month_list,
     zones_lsoa_codes,
 )
-from peoplezones.insight.models import Crime
 from peoplezones.zones.models import Zone
 
 # Pearson chi-squared over residual degrees of freedom above which counts are "clearly"
@@ -441,9 +440,7 @@ def crime_type_names(asked: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The stored crime type names meant by `asked` (names or slugs, any case), sorted."""
     if not asked:
         return ()
-    known = list(
-        Crime.objects.order_by("crime_type").values_list("crime_type", flat=True).distinct()
-    )
+    known = crime_store.crime_types_stored()
     by_key = {name.lower(): name for name in known} | {slugify(name): name for name in known}
     chosen, unknown = set(), []
     for item in asked:
@@ -470,7 +467,7 @@ def crime_type_names(asked: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 def crime_months() -> list[datetime.date]:
     """Every month with any crime imported, oldest first."""
-    return list(Crime.objects.order_by("month").values_list("month", flat=True).distinct())
+    return crime_store.months_stored()
 
 
 STEPS = ("check", "areas", "counts", "model", "trend")
@@ -536,11 +533,11 @@ def impact_analyse(
     month_index = {month: j for j, month in enumerate(months)}
     step("counts")
     counts = np.zeros((len(codes), len(months)))
-    crimes = Crime.objects.filter(lsoa_code__in=codes, month__gte=first, month__lte=last)
-    if crime_types:
-        crimes = crimes.filter(crime_type__in=crime_types)
-    for row in crimes.values("lsoa_code", "month").annotate(n=Count("id")):
-        counts[index[row["lsoa_code"]], month_index[row["month"]]] = row["n"]
+    crimes = crime_store.crime_frame(
+        lsoa_codes=codes, month_from=first, month_to=last, crime_types=crime_types or None
+    )
+    for (code, month), n in crime_store.count_by(crimes, "lsoa_code", "month").items():
+        counts[index[code], month_index[month]] = n
     treated = np.array([i < len(zone_codes) for i in range(len(codes))])
     has_data = np.array([month in with_data for month in months])
     post = np.array([month >= start for month in months])

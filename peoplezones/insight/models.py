@@ -6,54 +6,47 @@ from django.utils.translation import gettext_lazy as _
 from peoplezones.core.models import TimeStampedModel
 
 
-class Crime(models.Model):
-    """One row of a police.uk street-level crime file: a crime or an anti-social behaviour report.
+class CrimeBatch(TimeStampedModel):
+    """One force's police.uk street-level crime for one month: its rows, stored column-wise.
 
-    Rows are written only by `insight.services.crimes_import`. `identity` makes re-imports
-    idempotent: the Crime ID when police.uk gives one, otherwise (anti-social behaviour) a hash of
-    the row's content and its repeat number within the file, so identical reports stay separate.
-    The point is police.uk's anonymised snap point, never an address; rows without one have no
-    point and no zone and are kept off maps.
+    Written only by `insight.services.crimes_import` and read only through
+    `insight.crime_store`, which says how the rows are kept and what each column holds. Each
+    row is a crime or an anti-social behaviour report with its identity (the Crime ID, or for
+    anti-social behaviour a hash of the row's content and its repeat number within the file), so
+    importing a month again stores only rows not stored before. Points are police.uk's
+    anonymised snap points, never addresses; rows without one have no point and are kept off
+    maps. A crime's zone is worked out when crimes are read, not stored.
     """
 
-    month = models.DateField(_("month"), db_index=True, help_text=_("The first day of the month."))
-    crime_id = models.CharField(_("crime ID"), max_length=64, blank=True)
-    identity = models.CharField(_("identity"), max_length=80, unique=True, editable=False)
-    reported_by = models.CharField(_("reported by"), max_length=120)
     falls_within = models.CharField(_("falls within"), max_length=120)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=255, blank=True)
-    lsoa_code = models.CharField(_("LSOA code"), max_length=16, blank=True, db_index=True)
-    lsoa_name = models.CharField(_("LSOA name"), max_length=120, blank=True)
-    crime_type = models.CharField(_("crime type"), max_length=120, db_index=True)
-    last_outcome = models.CharField(_("last outcome"), max_length=255, blank=True)
-    zone = models.ForeignKey(
-        "zones.Zone",
-        verbose_name=_("zone"),
+    month = models.DateField(_("month"), db_index=True, help_text=_("The first day of the month."))
+    rows = models.PositiveIntegerField(_("crimes"), default=0)
+    located = models.PositiveIntegerField(_("crimes with a location"), default=0)
+    digest = models.CharField(_("SHA-256 of the data"), max_length=64, editable=False)
+    import_run = models.ForeignKey(
+        "insight.ImportRun",
+        verbose_name=_("last changed by import"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="crimes",
+        related_name="+",
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created = models.DateTimeField(_("imported"), auto_now_add=True)
+    # Last, so that SQLite reads the other columns without walking through it.
+    data = models.BinaryField(_("crimes, column by column"), editable=False)
 
     class Meta:
-        ordering = ["-month", "id"]
-        indexes = [
-            models.Index(fields=["latitude", "longitude"], name="crime_point_idx"),
-            models.Index(fields=["zone", "month"], name="crime_zone_month_idx"),
+        ordering = ["-month", "falls_within"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["falls_within", "month"], name="crime_batch_force_month_unique"
+            )
         ]
-        verbose_name = _("crime")
-        verbose_name_plural = _("crimes")
+        verbose_name = _("month of crime")
+        verbose_name_plural = _("months of crime")
 
     def __str__(self) -> str:
-        return f"{self.crime_type}, {self.month:%Y-%m}, {self.location or '-'}"
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
+        return f"{self.falls_within}, {self.month:%Y-%m} ({self.rows})"
 
 
 class ImportRun(TimeStampedModel):

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,9 +28,10 @@ from shapely.geometry import shape
 
 from peoplezones.assets.models import Asset
 from peoplezones.core.csvsafe import csv_safe
+from peoplezones.insight import crime_store
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.impact import crime_months, crime_type_names, lsoa_zones
-from peoplezones.insight.models import Crime, ReferenceArea
+from peoplezones.insight.models import ReferenceArea
 from peoplezones.zones.models import Zone
 
 MEASURES = ("deprivation", "crime", "assets")
@@ -190,8 +191,8 @@ def force_lsoas() -> QuerySet[ReferenceArea]:
     districts = ReferenceArea.objects.filter(kind=ReferenceArea.Kind.LAD, geometry__isnull=False)
     if districts.exists():
         return lsoas.filter(lad_code__in=districts.values("code"))
-    with_crime = Crime.objects.exclude(lsoa_code="").order_by().values("lsoa_code").distinct()
-    return lsoas.filter(code__in=with_crime)
+    with_crime = crime_store.crime_table()["lsoa_code"].unique().tolist()
+    return lsoas.filter(code__in=[code for code in with_crime if code])
 
 
 def normalised_weights(weights: dict[str, Any]) -> dict[str, float]:
@@ -323,11 +324,14 @@ def next_zone_rank(params: NextZoneParams) -> NextZoneResult:
     lad_names = dict(
         ReferenceArea.objects.filter(kind=ReferenceArea.Kind.LAD).values_list("code", "name")
     )
-    crimes = Crime.objects.filter(lsoa_code__in=codes, month__gte=first, month__lte=last)
-    if crime_types:
-        crimes = crimes.filter(crime_type__in=crime_types)
-    crime_counts = dict(
-        crimes.values("lsoa_code").annotate(n=Count("id")).values_list("lsoa_code", "n")
+    crime_counts = crime_store.count_by(
+        crime_store.crime_frame(
+            lsoa_codes=codes,
+            month_from=first,
+            month_to=last,
+            crime_types=crime_types or None,
+        ),
+        "lsoa_code",
     )
     shapes = {
         area["code"]: engine.geometry_to_bng(shape(area["geometry"]))
@@ -414,12 +418,9 @@ def _centres(*, codes: list[str], shapes: dict[str, Any]) -> dict[str, tuple[flo
         centres[code] = (point.x, point.y)
     missing = [code for code in codes if code not in centres]
     if missing:
-        rows = list(
-            Crime.objects.filter(lsoa_code__in=missing, latitude__isnull=False)
-            .values("lsoa_code")
-            .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
-            .values_list("lsoa_code", "lat", "lon")
-        )
+        located = crime_store.crime_frame(lsoa_codes=missing, located=True)
+        means = located.groupby("lsoa_code", sort=True)[["latitude", "longitude"]].mean()
+        rows = [(code, row.latitude, row.longitude) for code, row in means.iterrows()]
         if rows:
             easting, northing = engine.lat_lon_to_bng(
                 np.array([row[1] for row in rows]), np.array([row[2] for row in rows])

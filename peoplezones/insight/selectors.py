@@ -10,11 +10,12 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from peoplezones.accounts.roles import ProgrammeRole, has_programme_role
+from peoplezones.insight import crime_store
 from peoplezones.insight import hotspots as engine
-from peoplezones.insight.models import Crime, HotspotRun, ReferenceArea
+from peoplezones.insight.models import HotspotRun, ReferenceArea
 from peoplezones.insight.services.hotspots import HotspotResult
 from peoplezones.zones.models import Zone
 
@@ -25,16 +26,17 @@ def crime_list(
     zone: Zone | None = None,
     month: datetime.date | None = None,
     crime_type: str | None = None,
-) -> QuerySet[Crime]:
-    """Crimes, newest month first, optionally only of one zone, month (any day in it) or type."""
-    crimes = Crime.objects.select_related("zone")
-    if zone is not None:
-        crimes = crimes.filter(zone=zone)
-    if month is not None:
-        crimes = crimes.filter(month=month.replace(day=1))
-    if crime_type:
-        crimes = crimes.filter(crime_type=crime_type)
-    return crimes.order_by("-month", "id")
+) -> list[dict[str, Any]]:
+    """Crimes as dicts of the crime store's columns, newest month first (then as police.uk
+    listed them), optionally only of one zone, month (any day in it) or type."""
+    crimes = crime_store.crime_frame(
+        zone=zone,
+        month_from=month,
+        month_to=month,
+        crime_types=[crime_type] if crime_type else None,
+    )
+    order = np.lexsort((np.arange(len(crimes)), -crimes["month_key"].to_numpy()))
+    return crimes.iloc[order].to_dict("records")
 
 
 def crime_counts_by_type(
@@ -45,24 +47,18 @@ def crime_counts_by_type(
     month_to: datetime.date | None = None,
 ) -> list[dict[str, Any]]:
     """`{"crime_type", "count"}` for each crime type, most frequent first; months inclusive."""
-    crimes = Crime.objects.all()
-    if zone is not None:
-        crimes = crimes.filter(zone=zone)
-    if month_from is not None:
-        crimes = crimes.filter(month__gte=month_from.replace(day=1))
-    if month_to is not None:
-        crimes = crimes.filter(month__lte=month_to.replace(day=1))
-    return list(
-        crimes.values("crime_type").annotate(count=Count("id")).order_by("-count", "crime_type")
-    )
+    crimes = crime_store.crime_frame(zone=zone, month_from=month_from, month_to=month_to)
+    counts = crime_store.count_by(crimes, "crime_type")
+    return [
+        {"crime_type": kind, "count": count}
+        for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def crime_counts_by_month(*, user: Any, zone: Zone | None = None) -> list[dict[str, Any]]:
     """`{"month", "count"}` for each month with crimes, oldest first (the zone's trend)."""
-    crimes = Crime.objects.all()
-    if zone is not None:
-        crimes = crimes.filter(zone=zone)
-    return list(crimes.values("month").annotate(count=Count("id")).order_by("month"))
+    counts = crime_store.count_by(crime_store.crime_frame(zone=zone), "month")
+    return [{"month": month, "count": count} for month, count in sorted(counts.items())]
 
 
 def reference_area_list(
@@ -141,36 +137,25 @@ def crimes_in_cells(
     lon, lat = lon.reshape(4, -1), lat.reshape(4, -1)
     lon_min, lon_max = lon.min(axis=0) - CELL_BOX_SLACK, lon.max(axis=0) + CELL_BOX_SLACK
     lat_min, lat_max = lat.min(axis=0) - CELL_BOX_SLACK, lat.max(axis=0) + CELL_BOX_SLACK
-    if len(cells) <= MAX_CELL_BOXES:
-        where = Q()
-        for index in range(len(cells)):
-            where |= Q(
-                latitude__gte=lat_min[index],
-                latitude__lte=lat_max[index],
-                longitude__gte=lon_min[index],
-                longitude__lte=lon_max[index],
-            )
-    else:
-        where = Q(
-            latitude__gte=lat_min.min(),
-            latitude__lte=lat_max.max(),
-            longitude__gte=lon_min.min(),
-            longitude__lte=lon_max.max(),
-        )
-    crimes = Crime.objects.filter(
-        where,
-        month__gte=month_from,
-        month__lte=month_to,
-        latitude__isnull=False,
-        longitude__isnull=False,
+    crimes = crime_store.crime_frame(
+        month_from=month_from,
+        month_to=month_to,
+        crime_types=list(crime_types) if crime_types else None,
+        box=(lat_min.min(), lon_min.min(), lat_max.max(), lon_max.max()),
     )
-    if crime_types:
-        crimes = crimes.filter(crime_type__in=list(crime_types))
-    rows = list(
-        crimes.values("location", "month", "crime_type", "zone_id", "latitude", "longitude")
+    if len(cells) <= MAX_CELL_BOXES and len(crimes):
+        lat = crimes["latitude"].to_numpy()[:, None]
+        lon = crimes["longitude"].to_numpy()[:, None]
+        near = (lat >= lat_min) & (lat <= lat_max) & (lon >= lon_min) & (lon <= lon_max)
+        crimes = crimes[near.any(axis=1)]
+    rows = crimes[["location", "month", "crime_type", "zone", "latitude", "longitude"]].to_dict(
+        "records"
     )
     if not rows:
         return []
+    for row in rows:
+        zone_id = row.pop("zone")
+        row["zone_id"] = zone_id or None
     easting, northing = engine.lat_lon_to_bng(
         [row["latitude"] for row in rows], [row["longitude"] for row in rows]
     )
@@ -213,5 +198,4 @@ def hotspot_runs_for_staff(*, user: Any) -> QuerySet[HotspotRun]:
 
 def crime_types_stored() -> list[str]:
     """Every police.uk crime type with a crime stored, alphabetically."""
-    # order_by() first: the model's ordering would otherwise make DISTINCT see every row.
-    return sorted(Crime.objects.order_by().values_list("crime_type", flat=True).distinct())
+    return crime_store.crime_types_stored()

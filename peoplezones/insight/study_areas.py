@@ -12,9 +12,10 @@ from django.utils.translation import ngettext
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from peoplezones.insight import crime_store
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.hotspots import HotspotError
-from peoplezones.insight.models import Crime, ReferenceArea
+from peoplezones.insight.models import ReferenceArea
 from peoplezones.zones.models import Zone
 
 
@@ -128,14 +129,12 @@ def _force_area() -> StudyArea:
             % {"count": len(districts)},
             boundary=engine.geometry_to_bng(shapely.union_all(districts)),
         )
-    points = np.array(
-        list(
-            Crime.objects.filter(latitude__isnull=False)
-            .order_by()
-            .values_list("latitude", "longitude")
-            .distinct()
+    located = crime_store.crime_frame(located=True)
+    points = np.unique(
+        np.column_stack(
+            [located["latitude"].to_numpy(dtype=float), located["longitude"].to_numpy(dtype=float)]
         ),
-        float,
+        axis=0,
     ).reshape(-1, 2)
     easting, northing = engine.lat_lon_to_bng(points[:, 0], points[:, 1])
     hull = shapely.MultiPoint(np.column_stack([easting, northing])).convex_hull

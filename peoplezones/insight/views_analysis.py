@@ -16,10 +16,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from peoplezones.insight import next_zone
+from peoplezones.insight import crime_store, next_zone
 from peoplezones.insight.forms_analysis import SORTS, ImpactForm, NextZoneForm
 from peoplezones.insight.impact import ImpactError, ImpactResult, crime_months, impact_analyse
-from peoplezones.insight.models import Crime
 from peoplezones.insight.next_zone import (
     MEASURE_LABELS,
     MEASURES,
@@ -43,9 +42,7 @@ GROUPS_SHOWN = 10
 
 
 def _crime_types() -> list[str]:
-    return list(
-        Crime.objects.order_by("crime_type").values_list("crime_type", flat=True).distinct()
-    )
+    return crime_store.crime_types_stored()
 
 
 def _add_error(form: Any, error: ImpactError | NextZoneError) -> None:

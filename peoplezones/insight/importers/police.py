@@ -1,8 +1,10 @@
 """Reading police.uk street-level crime files: finding them, checking them and parsing rows.
 
 Nothing here writes to the database; `insight.services.crimes_import` stores what this yields.
-Files are read row by row with the csv module; an archive of every force's files is read one
-member (one force's month) at a time, so it never has to fit in memory.
+A file as police.uk publishes it is read whole with pandas and checked column by column
+(`read_file`); a file with anything out of the ordinary is read row by row with the csv module
+(`parse_rows`), which names every bad row by its line. An archive of every force's files is
+read one member (one force's month) at a time.
 """
 
 import csv
@@ -13,12 +15,15 @@ import io
 import operator
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
 
+import numpy as np
+import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +75,38 @@ class Source:
     @property
     def name(self) -> str:
         return f"{self.path}:{self.member}" if self.member else str(self.path)
+
+    def read_bytes(self) -> bytes:
+        """The whole file's bytes, ungzipped or out of its archive."""
+        try:
+            if self.member:
+                with zipfile.ZipFile(self.path) as archive:
+                    return archive.read(self.member)
+            if self.path.name.lower().endswith(".gz"):
+                return gzip.decompress(self.path.read_bytes())
+            return self.path.read_bytes()
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+            raise PoliceFileError(
+                _("%(file)s: cannot be read (%(error)s).") % {"file": self.name, "error": error}
+            ) from None
+
+    @contextmanager
+    def open_binary(self) -> Iterator[IO[bytes]]:
+        """The file's bytes, ungzipped or out of its archive (for readers that decode them)."""
+        try:
+            if self.member:
+                with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
+                    yield raw
+            elif self.path.name.lower().endswith(".gz"):
+                with gzip.open(self.path, "rb") as raw:
+                    yield raw
+            else:
+                with self.path.open("rb") as raw:
+                    yield raw
+        except (OSError, EOFError, zipfile.BadZipFile) as error:
+            raise PoliceFileError(
+                _("%(file)s: cannot be read (%(error)s).") % {"file": self.name, "error": error}
+            ) from None
 
     @contextmanager
     def open(self) -> Iterator[IO[str]]:
@@ -173,7 +210,7 @@ def check_header(*, header: list[str] | None, source: Source) -> dict[str, int]:
 
 
 class CrimeRow(NamedTuple):
-    """A row that passed every check, ready to be stored: the `Crime` fields, in this order.
+    """A row that passed every check, ready to be stored (see `insight.crime_store`).
 
     A plain tuple underneath, so that a file's rows go to the database without being copied
     into model instances or dicts (see `insight.services.crimes`).
@@ -412,3 +449,270 @@ def _check_point(*, lat: str, lon: str) -> tuple[float | None, float | None] | S
         return geo.validate_point(lat=lat, lon=lon)
     except ValidationError as error:
         return SkippedRow(0, "bad_point", " ".join(error.messages))
+
+
+# Reading a whole file at once
+
+# The CrimeRow fields stored as text, and the police.uk column each comes from.
+TEXT_SOURCES = {
+    "crime_id": "Crime ID",
+    "reported_by": "Reported by",
+    "falls_within": "Falls within",
+    "location": "Location",
+    "lsoa_code": "LSOA code",
+    "lsoa_name": "LSOA name",
+    "crime_type": "Crime type",
+    "last_outcome": "Last outcome category",
+}
+# Bytes police.uk's files never hold: ASCII characters `str.strip` removes (besides the space
+# and the line ends), and the crime store's separator. A file with any is read row by row.
+_RARE_BYTES = (b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\x00")
+
+
+@dataclass
+class FileColumns:
+    """A file's rows as columns (CrimeRow's fields), and, when the reader has them to hand,
+    the text columns' values already joined by "\x1f", UTF-8 (see `insight.crime_store`)."""
+
+    columns: dict[str, np.ndarray]
+    joined: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class FileRows:
+    """A whole file's good rows, column by column, with the rows skipped and why.
+
+    `columns` holds CrimeRow's fields (the same names) as arrays of equal length: `month` as
+    `datetime.date` objects, `latitude` and `longitude` as floats (NaN for no location), the
+    rest as text. `joined` may hold some text columns' values joined by "\x1f".
+    """
+
+    columns: dict[str, np.ndarray]
+    skipped: list[SkippedRow]
+    reasons: dict[str, int]
+    joined: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return len(self.columns["identity"])
+
+
+def read_file(
+    *,
+    source: Source,
+    today: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
+    keep_skipped: int = 200,
+) -> FileRows:
+    """Every row of one file, read and checked before anything is stored.
+
+    A file as police.uk publishes it (nothing to skip, nothing to strip) is read whole with
+    pandas and checked column by column; any file with anything out of the ordinary is read
+    again row by row by `parse_rows`, which names each bad row by its line. Both give the same
+    rows. `progress` is called with the number of rows read (several times for a long file).
+    Raises PoliceFileError as `parse_rows` does.
+    """
+    this_month = (today or timezone.localdate()).replace(day=1)
+    whole = _read_whole(source=source, this_month=this_month)
+    if whole is not None:
+        if progress is not None:
+            progress(len(whole.columns["identity"]))
+        return FileRows(columns=whole.columns, skipped=[], reasons={}, joined=whole.joined)
+    return _read_by_row(source=source, today=today, progress=progress, keep_skipped=keep_skipped)
+
+
+def _read_by_row(
+    *,
+    source: Source,
+    today: datetime.date | None,
+    progress: Callable[[int], None] | None,
+    keep_skipped: int,
+) -> FileRows:
+    good: list[CrimeRow] = []
+    keep = good.append
+    skipped: list[SkippedRow] = []
+    reasons: dict[str, int] = {}
+    read = 0
+    with source.open() as text:
+        for row in parse_rows(text=text, source=source, today=today):
+            read += 1
+            if progress is not None and not read % 10_000:
+                progress(10_000)
+            if type(row) is SkippedRow:
+                reasons[row.reason] = reasons.get(row.reason, 0) + 1
+                if len(skipped) < keep_skipped:
+                    skipped.append(row)
+            else:
+                keep(row)
+    if progress is not None and read % 10_000:
+        progress(read % 10_000)
+    columns: dict[str, np.ndarray] = {}
+    for index, name in enumerate(CrimeRow._fields):
+        values = [row[index] for row in good]
+        if name in ("latitude", "longitude"):
+            columns[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
+        else:
+            columns[name] = np.array(values, dtype=object)
+    return FileRows(columns=columns, skipped=skipped, reasons=reasons)
+
+
+def _read_whole(*, source: Source, this_month: datetime.date) -> FileColumns | None:
+    """The file's rows as columns when the file is plainly good throughout, else None.
+
+    None sends the file to the row-by-row reader, which finds what is wrong (or, for oddities
+    that are not errors, such as blank rows or spaces round values, reads it all the same).
+    """
+    try:
+        raw = source.read_bytes()
+        if any(byte in raw for byte in _RARE_BYTES):
+            return None
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            encoding="utf-8-sig",
+            skip_blank_lines=False,
+        )
+    except (PoliceFileError, ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError):
+        return None
+    except (EOFError, zipfile.BadZipFile):
+        return None
+    names = [str(name) for name in frame.columns]
+    if len(set(names)) != len(names) or any(column not in names for column in COLUMNS):
+        return None
+    wanted = [column for column in COLUMNS + OPTIONAL_COLUMNS if column in names]
+    rows = len(frame)
+    text = {column: frame[column].to_numpy(dtype=object) for column in wanted}
+    joined = {column: "\x1f".join(values).encode() for column, values in text.items()}
+    if not _whole_rows(raw, names=names, joined=joined, rows=rows, every=len(wanted) == len(names)):
+        return None
+    if rows and not all(
+        _plain_values(data, values=text[column], limit=MAX_LENGTHS.get(column))
+        for column, data in joined.items()
+    ):
+        return None
+    months = pd.unique(text["Month"]) if rows else []
+    by_text: dict[str, datetime.date] = {}
+    for value in months:
+        month = parse_month(value)
+        if month is None or month > this_month:
+            return None
+        by_text[value] = month
+    crime_types = text["Crime type"]
+    if rows and (crime_types == "").any():
+        return None
+    points = _points(lat=text["Latitude"], lon=text["Longitude"])
+    if points is None:
+        return None
+    crime_ids = text["Crime ID"]
+    with_id = crime_ids != ""
+    if pd.Series(crime_ids[with_id]).duplicated().any():
+        return None
+    identity = crime_ids.copy()
+    asb = np.flatnonzero(~with_id)
+    if len(asb):
+        repeats: dict[str, int] = {}
+        hashed = []
+        for values in zip(*(text[column][asb] for column in wanted), strict=True):
+            key = _content_digest(values)
+            repeat = repeats[key] = repeats.get(key, 0) + 1
+            hashed.append(asb_identity(content_key=key, repeat=repeat))
+        identity[asb] = hashed
+    location = text["Location"]
+    if rows and NO_LOCATION.encode() in joined["Location"] and (location == NO_LOCATION).any():
+        location = np.where(location == NO_LOCATION, "", location).astype(object)
+        joined["Location"] = "\x1f".join(location).encode()
+    month_values = (
+        np.full(rows, next(iter(by_text.values())), dtype=object)
+        if len(by_text) == 1
+        else np.array([by_text[value] for value in text["Month"]], dtype=object)
+    )
+    columns = {
+        "identity": identity,
+        "month": month_values,
+        "latitude": points[0],
+        "longitude": points[1],
+    }
+    for name, column in TEXT_SOURCES.items():
+        columns[name] = location if column == "Location" else text[column]
+    return FileColumns(
+        columns={name: columns[name] for name in CrimeRow._fields},
+        joined={name: joined[column] for name, column in TEXT_SOURCES.items()},
+    )
+
+
+def _whole_rows(
+    raw: bytes, *, names: list[str], joined: dict[str, bytes], rows: int, every: bool
+) -> bool:
+    """Whether every row of the file has all the header's columns.
+
+    pandas fills a short row's missing values with "" (no error), so the commas are counted:
+    a file whose rows all have the header's columns has (rows + 1) × (columns − 1) of them,
+    besides any inside quoted values. (A row with too many is pandas' own error.)
+    """
+    expected = (rows + 1) * (len(names) - 1)
+    if b'"' in raw:
+        if not every:
+            return False
+        expected += sum(name.count(",") for name in names)
+        expected += sum(data.count(b",") for data in joined.values() if b"," in data)
+    return raw.count(b",") == expected
+
+
+def _plain_values(data: bytes, *, values: np.ndarray, limit: int | None) -> bool:
+    """Whether a column's values (`data`: joined by "\x1f", UTF-8) are none longer than
+    `limit` and none with a space at either end (the row reader strips them). The other
+    characters `str.strip` removes were looked for in the raw file, but for line ends, which
+    only a quoted value can hold."""
+    if b"\n" in data or b"\r" in data:
+        return False
+    if not data.isascii():
+        # Rare: look at each value (str.strip removes Unicode spaces too).
+        return all(value == value.strip() for value in values) and (
+            limit is None or max(map(len, values)) <= limit
+        )
+    if not data:
+        return True
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    separators = np.flatnonzero(buffer == 0x1F)
+    starts = np.concatenate([[0], separators + 1])
+    ends = np.concatenate([separators, [len(buffer)]])
+    lengths = ends - starts
+    if limit is not None and lengths.max() > limit:
+        return False
+    filled = lengths > 0
+    space = ord(" ")
+    return not (
+        (buffer[starts[filled]] == space).any() or (buffer[ends[filled] - 1] == space).any()
+    )
+
+
+def _points(*, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Latitudes and longitudes as floats (NaN where a row has neither), or None if any row has
+    one without the other or a point `geo.validate_point` would refuse."""
+    lat_empty = lat == ""
+    lon_empty = lon == ""
+    if (lat_empty != lon_empty).any():
+        return None
+    result = []
+    for values in (lat, lon):
+        codes, uniques = pd.factorize(values)
+        texts = np.asarray(uniques, dtype=object)
+        texts[texts == ""] = "nan"
+        try:
+            # float() of each distinct text, as validate_point reads it.
+            floats = texts.astype(float)
+        except (ValueError, OverflowError):
+            return None
+        result.append(floats[codes] if len(codes) else np.empty(0, float))
+    lat_f, lon_f = result
+    located = ~lat_empty
+    if (located & ~(np.isfinite(lat_f) & np.isfinite(lon_f))).any():
+        return None
+    min_lon, min_lat, max_lon, max_lat = geo.UK_BOUNDS
+    with np.errstate(invalid="ignore"):
+        good = (lat_f >= min_lat) & (lat_f <= max_lat) & (lon_f >= min_lon) & (lon_f <= max_lon)
+    if (located & ~good).any():
+        return None
+    return lat_f, lon_f

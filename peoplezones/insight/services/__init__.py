@@ -7,7 +7,7 @@
 """
 
 from .areas import AreaImportResult, areas_import, imd_import
-from .crimes import ImportResult, ZoneLocator, crimes_import
+from .crimes import ImportResult, crimes_import, crimes_read
 from .hotspots import HotspotParams, HotspotResult, run_hotspots
 from .weights import harm_weight_set, harm_weights_save
 
@@ -16,9 +16,9 @@ __all__ = [
     "HotspotParams",
     "HotspotResult",
     "ImportResult",
-    "ZoneLocator",
     "areas_import",
     "crimes_import",
+    "crimes_read",
     "harm_weight_set",
     "harm_weights_save",
     "imd_import",

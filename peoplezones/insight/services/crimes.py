@@ -1,77 +1,34 @@
-"""Importing police.uk street-level crime: every write of the crime table."""
+"""Importing police.uk street-level crime: every write of the stored crime batches."""
 
 import gc
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peoplezones.core.services import audit_record
+from peoplezones.insight import crime_store
 from peoplezones.insight.importers.police import (
-    CrimeRow,
+    FileRows,
     PoliceFileError,
     SkippedRow,
     Source,
-    parse_rows,
+    read_file,
 )
-from peoplezones.insight.models import Crime, ImportRun
-from peoplezones.zones.models import Zone
+from peoplezones.insight.models import CrimeBatch, ImportRun
 
 # How many skipped rows a run keeps with their messages; the counts by reason are always whole.
 MAX_SKIPPED_KEPT = 200
-# Rows per COPY on PostgreSQL (see _copy).
-COPY_CHUNK = 2000
-# SQLite page cache while a file's rows are inserted (see _sqlite_cache).
-SQLITE_CACHE_KIB = 64 * 1024
-# The columns written for each crime: a parsed row's fields, then what the import adds.
-STORED_FIELDS = (*CrimeRow._fields, "zone", "is_demo", "created")
 
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
-
-
-class ZoneLocator:
-    """Finds the zone of each crime point during one import.
-
-    The active zones are loaded once, and each point is tested with `Zone.contains_point` (bbox
-    first, then the zone's cached prepared boundary): the same test, in the same zone order, as
-    `zones.selectors.zone_for_point`, without its query per point. police.uk snaps crimes to
-    shared points, so each point's answer is remembered for the rest of the import.
-    """
-
-    def __init__(self) -> None:
-        self.zones = list(
-            Zone.objects.filter(
-                status=Zone.Status.ACTIVE, boundary__isnull=False, min_lon__isnull=False
-            ).only("id", "boundary", "modified", "min_lon", "min_lat", "max_lon", "max_lat")
-        )
-        # (min_lon, min_lat, max_lon, max_lat) of each zone, to rule most points out cheaply.
-        self.bboxes = [zone.bbox for zone in self.zones]
-        self.known: dict[tuple[float, float], int | None] = {}
-
-    def zone_id_for(self, *, lat: float | None, lon: float | None) -> int | None:
-        """The id of the active zone whose boundary holds the point (edge included), or None."""
-        if lat is None or lon is None:
-            return None
-        point = (lat, lon)
-        if point not in self.known:
-            self.known[point] = next(
-                (
-                    zone.pk
-                    for zone, (min_lon, min_lat, max_lon, max_lat) in zip(
-                        self.zones, self.bboxes, strict=True
-                    )
-                    if min_lon <= lon <= max_lon
-                    and min_lat <= lat <= max_lat
-                    and zone.contains_point(lat=lat, lon=lon)
-                ),
-                None,
-            )
-        return self.known[point]
+# Called with a number of rows read, as the file is read.
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -93,6 +50,7 @@ def crimes_import(
     dry_run: bool = False,
     skip_errors: bool = False,
     progress: Progress | None = None,
+    rows: FileRows | None = None,
 ) -> ImportResult:
     """Import one police.uk street CSV, storing each crime not stored before; idempotent.
 
@@ -102,6 +60,8 @@ def crimes_import(
     PoliceFileError having stored nothing. Rows without a location are not errors: they are
     stored without a point. The writes run in one transaction per file. A run that stores
     something is recorded as an ImportRun with an audit event. A dry run rolls everything back.
+    `rows`: the file as `crimes_read` read it already (a caller reading the next file while
+    this one is stored); otherwise it is read here.
     """
     run = ImportRun(
         kind=ImportRun.Kind.POLICE_UK,
@@ -110,26 +70,39 @@ def crimes_import(
         is_demo=is_demo,
     )
     result = ImportResult(run=run, dry_run=dry_run)
-    with _cyclic_gc_paused():
-        rows, reasons = _read(source=source, progress=progress, skipped=result.skipped)
-    run.rows_skipped = sum(reasons.values())
-    run.rows_read = len(rows) + run.rows_skipped
-    run.rows_without_location = sum(1 for row in rows if row.latitude is None)
-    run.skipped_by_reason = dict(sorted(reasons.items()))
+    if rows is None:
+        rows = crimes_read(source=source, progress=progress)
+    result.skipped = rows.skipped
+    columns = rows.columns
+    run.rows_skipped = sum(rows.reasons.values())
+    run.rows_read = rows.rows + run.rows_skipped
+    run.rows_without_location = int(np.isnan(columns["latitude"]).sum())
+    run.skipped_by_reason = dict(sorted(rows.reasons.items()))
     if run.rows_skipped and not skip_errors:
         run.finished = timezone.now()
         result.refused = True
         return result
     try:
         with transaction.atomic():
-            run.rows_stored = _store(rows=rows, is_demo=is_demo)
-            run.rows_present = len(rows) - run.rows_stored
+            additions = _additions(columns=columns)
+            run.rows_stored = sum(len(new) for _, _, new in additions)
+            run.rows_present = rows.rows - run.rows_stored
             run.finished = timezone.now()
             # Importing a file again must change nothing, not even the audit trail, so a run is
             # recorded only when it stored something; its summary is still returned and printed.
             if run.rows_stored:
                 run.full_clean()
                 run.save()
+                for key, batch, new in additions:
+                    whole = batch is None and len(new) == rows.rows
+                    _write(
+                        key=key,
+                        batch=batch,
+                        columns=columns,
+                        new=new,
+                        run=run,
+                        joined=rows.joined if whole else None,
+                    )
                 audit_record(
                     actor=actor,
                     verb="insight.crimes_imported",
@@ -148,8 +121,8 @@ def crimes_import(
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:
-        # Only rows changed by someone else while this import ran (another import of the same
-        # crimes at the same time, on PostgreSQL) get here; the transaction is rolled back.
+        # Only a month stored by someone else while this import ran (another import of the same
+        # file at the same time) gets here; the transaction is rolled back.
         raise PoliceFileError(
             _(
                 "%(file)s: some of its crimes were stored by another import while this one "
@@ -160,165 +133,174 @@ def crimes_import(
     return result
 
 
-def _read(
-    *, source: Source, progress: Progress | None, skipped: list[SkippedRow]
-) -> tuple[list[CrimeRow], Counter[str]]:
-    """Every good row of the file, and the count of bad rows by reason (the first kept)."""
-    good: list[CrimeRow] = []
-    keep = good.append
-    reasons: Counter[str] = Counter()
-    with source.open() as text:
-        rows: Iterable[CrimeRow | SkippedRow] = parse_rows(text=text, source=source)
-        if progress is not None:
-            rows = progress(rows)
-        for row in rows:
-            if type(row) is SkippedRow:
-                reasons[row.reason] += 1
-                if len(skipped) < MAX_SKIPPED_KEPT:
-                    skipped.append(row)
-            else:
-                keep(row)
-    return good, reasons
+def crimes_read(*, source: Source, progress: Progress | None = None) -> FileRows:
+    """Read and check one police.uk file for `crimes_import` (no database work: it may run in
+    another thread while an earlier file is stored). Raises PoliceFileError."""
+    with _cyclic_gc_paused():
+        return read_file(source=source, progress=progress, keep_skipped=MAX_SKIPPED_KEPT)
 
 
-def _store(*, rows: list[CrimeRow], is_demo: bool) -> int:
-    """Insert the rows whose identity is not stored yet; returns how many were inserted.
+BatchKey = tuple[str, Any]
 
-    One query finds the identities already stored for the file's months and forces (all of
-    them when a file is imported again). An anti-social behaviour row's identity is a hash of
-    its content, month and force included, so that finds every one stored before; a Crime ID
-    can also be stored under another month (police.uk repeats a few), which the write itself
-    catches. The parser has already checked every value against the model's limits, so the
-    rows go to the database as plain tuples, without model instances or the ORM's SQL compiler.
+
+def _additions(
+    *, columns: dict[str, np.ndarray]
+) -> list[tuple[BatchKey, CrimeBatch | None, np.ndarray]]:
+    """For each force and month of the file: its stored batch (if any, locked for the rest of
+    the transaction) and the positions of the file's rows not stored yet.
+
+    A row is stored already when its batch holds its identity (a Crime ID, or the content hash
+    of an anti-social behaviour report, which includes the month and force), or when another
+    batch holds its Crime ID (police.uk repeats a few Crime IDs in a later month).
     """
-    stored = set(
-        Crime.objects.filter(
-            month__in={row.month for row in rows},
-            falls_within__in={row.falls_within for row in rows},
-        ).values_list("identity", flat=True)
-    )
-    if stored:
-        rows = [row for row in rows if row.identity not in stored]
+    rows = len(columns["identity"])
     if not rows:
-        return 0
-    with connection.cursor() as cursor, _cyclic_gc_paused():
-        values = _values(rows=rows, is_demo=is_demo)
-        if connection.vendor == "postgresql":
-            return _copy(cursor, values=values)
-        return _insert(cursor, values=values)
-
-
-def _insert(cursor: Any, *, values: list[tuple[Any, ...]]) -> int:
-    """SQLite: one `executemany`, skipping identities stored already (by another month's file)."""
-    columns = ", ".join(_quoted(name) for name in STORED_FIELDS)
-    marks = ", ".join(["%s"] * len(STORED_FIELDS))
-    with _sqlite_cache(cursor, kib=SQLITE_CACHE_KIB):
-        cursor.executemany(
-            f"INSERT INTO {_table()} ({columns}) VALUES ({marks}) "  # noqa: S608 (our own names)
-            f"ON CONFLICT ({_quoted('identity')}) DO NOTHING",
-            values,
+        return []
+    forces = columns["falls_within"]
+    months = columns["month"]
+    if (forces == forces[0]).all() and (months == months[0]).all():
+        groups = {(forces[0], months[0]): np.arange(rows)}
+    else:
+        groups = {}
+        for position, key in enumerate(zip(forces, months, strict=True)):
+            groups.setdefault(key, []).append(position)
+        groups = {key: np.asarray(positions) for key, positions in groups.items()}
+    owners: dict[str, int] | None = None
+    additions = []
+    for key, positions in groups.items():
+        batch = (
+            CrimeBatch.objects.select_for_update()
+            .filter(falls_within=key[0], month=key[1])
+            .only("pk", "digest", "is_demo")
+            .first()
         )
-        # Rows skipped by ON CONFLICT do not count as changes.
-        return cursor.rowcount
+        new = positions
+        if batch is not None:
+            stored = crime_store.batch_columns(batch)["identity"]
+            # pandas' isin hashes; numpy's compares every pair for text.
+            new = new[~pd.Series(columns["identity"][new]).isin(stored).to_numpy()]
+        crime_ids = columns["crime_id"][new]
+        if len(new) and (crime_ids != "").any():
+            if owners is None:
+                owners = crime_store.crime_id_owners()
+            own = batch.pk if batch is not None else None
+            # A set intersection first: nearly always empty.
+            shared = owners.keys() & set(crime_ids.tolist())
+            shared = {crime_id for crime_id in shared if owners[crime_id] != own}
+            if shared:
+                elsewhere = np.fromiter(
+                    (crime_id in shared for crime_id in crime_ids), bool, len(new)
+                )
+                new = new[~elsewhere]
+        if len(new):
+            additions.append((key, batch, new))
+    return additions
 
 
-def _copy(cursor: Any, *, values: list[tuple[Any, ...]]) -> int:
-    """PostgreSQL: binary `COPY` of the rows, PostgreSQL's fastest way in.
+def _write(
+    *,
+    key: BatchKey,
+    batch: CrimeBatch | None,
+    columns: dict[str, np.ndarray],
+    new: np.ndarray,
+    run: ImportRun,
+    joined: dict[str, str] | None = None,
+) -> None:
+    """Store the rows at `new` in the batch of `key`, after its rows if it has any. `joined`:
+    text columns already joined, when `new` is every row of the file and the batch is new."""
+    if batch is None and joined is not None:
+        merged = columns
+    else:
+        merged = {name: columns[name][new] for name in crime_store.STORED_COLUMNS}
+        joined = None
+    if batch is not None:
+        stored = crime_store.batch_columns(batch)
+        merged = {
+            name: np.concatenate([stored[name], merged[name]])
+            for name in crime_store.STORED_COLUMNS
+        }
+    rows = len(merged["identity"])
+    data = crime_store.encode_columns(merged, rows=rows, joined=joined)
+    digest = crime_store.digest_of(data)
+    located = int(rows - np.isnan(merged["latitude"]).sum())
+    if batch is None:
+        batch = CrimeBatch(falls_within=key[0], month=key[1], is_demo=run.is_demo)
+    else:
+        batch.is_demo = batch.is_demo and run.is_demo
+    batch.rows = rows
+    batch.located = located
+    batch.digest = digest
+    batch.import_run = run
+    if connection.vendor == "postgresql":
+        _save_binary(batch, data)
+    else:
+        batch.data = data
+        batch.save()
+    crime_store.remember(digest=digest, columns=merged)
 
-    COPY cannot skip rows whose identity is taken, and nearly no file has such a row, so each
-    chunk of rows is first copied as if none had, in a savepoint; if one had, the savepoint is
-    undone, one query finds which of the chunk's identities are stored (under another month)
-    and the rest are copied. Chunks keep what such a miss wastes small.
+
+def _save_binary(batch: CrimeBatch, data: bytes) -> None:
+    """PostgreSQL: save the batch with its data sent as a binary parameter.
+
+    Django's PostgreSQL cursors put parameters into the SQL text, which for a megabyte of bytes
+    means hex-escaping it and the server parsing it back, so this one write goes through a
+    psycopg cursor of its own (in the same connection and transaction).
     """
-    copied = 0
-    for start in range(0, len(values), COPY_CHUNK):
-        chunk = values[start : start + COPY_CHUNK]
-        try:
-            with transaction.atomic():
-                copied += _copy_all(cursor, values=chunk)
-            continue
-        except IntegrityError:
-            pass
-        cursor.execute(
-            f"SELECT {_quoted('identity')} FROM {_table()} "  # noqa: S608 (our own names)
-            f"WHERE {_quoted('identity')} = ANY(%s)",
-            [[row[0] for row in chunk]],
-        )
-        stored = {identity for (identity,) in cursor.fetchall()}
-        copied += _copy_all(cursor, values=[row for row in chunk if row[0] not in stored])
-    return copied
+    import psycopg
 
-
-def _copy_all(cursor: Any, *, values: list[tuple[Any, ...]]) -> int:
-    columns = ", ".join(_quoted(name) for name in STORED_FIELDS)
-    # Binary rows need each column's type; "varchar(64)" is sent as varchar.
-    types = [
-        Crime._meta.get_field(name).db_type(connection).split("(")[0] for name in STORED_FIELDS
-    ]
-    # The driver's copy() is not wrapped by Django, so its errors are made Django's here.
-    with (
-        connection.wrap_database_errors,
-        cursor.copy(f"COPY {_table()} ({columns}) FROM STDIN (FORMAT BINARY)") as copy,
-    ):
-        copy.set_types(types)
-        for row in values:
-            copy.write_row(row)
-    return len(values)
-
-
-def _values(*, rows: list[CrimeRow], is_demo: bool) -> list[tuple[Any, ...]]:
-    """Each row as the tuple of STORED_FIELDS: its fields, its zone, is_demo, the import time."""
-    locator = ZoneLocator()
-    created = connection.ops.adapt_datetimefield_value(timezone.now())
-    tails = {
-        point: (locator.zone_id_for(lat=point[0], lon=point[1]), is_demo, created)
-        for point in {(row.latitude, row.longitude) for row in rows}
-    }
-    return [row + tails[row.latitude, row.longitude] for row in rows]
+    meta = CrimeBatch._meta
+    quote = connection.ops.quote_name
+    batch.modified = timezone.now()
+    if batch.pk is None:
+        batch.created = batch.modified
+    names = [
+        "created", "modified", "falls_within", "month", "rows", "located", "digest",
+        "import_run", "is_demo",
+    ]  # fmt: skip
+    columns = [quote(meta.get_field(name).column) for name in names]
+    values = [getattr(batch, meta.get_field(name).attname) for name in names]
+    table = quote(meta.db_table)
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        if batch.pk is None:
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}, {quote('data')}) "  # noqa: S608
+                f"VALUES ({', '.join(['%s'] * len(columns))}, %b) RETURNING {quote('id')}",
+                [*values, data],
+            )
+            (batch.pk,) = cursor.fetchone()
+        else:
+            assignments = ", ".join(f"{column} = %s" for column in columns[1:])
+            cursor.execute(
+                f"UPDATE {table} SET {assignments}, {quote('data')} = %b "  # noqa: S608
+                f"WHERE {quote('id')} = %s",
+                [*values[1:], data, batch.pk],
+            )
+    batch.data = data
 
 
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's rows are read and written.
+    """Pause Python's cycle collector while a file is read.
 
-    Reading a file makes a few small tuples and lists per row, none of which can form a cycle.
-    With the collector on, every ~700 new ones trigger a collection, and the older generations,
-    which hold the rows read so far, are scanned again and again: about a fifth of the time of
-    reading a file. Reference counting still frees everything as usual. Process-wide, so it is
-    paused only for the seconds a file takes and always turned back on.
+    Reading a file makes many small strings and arrays, none of which can form a cycle; with the
+    collector on, the older generations are scanned again and again as they fill. Reference
+    counting still frees everything as usual. Process-wide, so it is paused only for the
+    moment a file takes and always turned back on.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    with _gc_lock:
+        _gc_pauses[0] += 1
+        if _gc_pauses[0] == 1:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
 
 
-@contextmanager
-def _sqlite_cache(cursor: Any, *, kib: int) -> Iterator[None]:
-    """Give SQLite a page cache of at least `kib` KiB for one big insert, then the old one back.
-
-    The crime table has seven indexes, one on a random 64-character identity; with SQLite's
-    default 2 MiB cache a file's inserts keep evicting and re-reading index pages.
-    """
-    cursor.execute("PRAGMA cache_size")
-    (before,) = cursor.fetchone()
-    cursor.execute("PRAGMA page_size")
-    (page_size,) = cursor.fetchone()
-    # A negative size is in KiB, a positive one in pages.
-    if (-before if before < 0 else before * page_size // 1024) < kib:
-        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _table() -> str:
-    return connection.ops.quote_name(Crime._meta.db_table)
-
-
-def _quoted(name: str) -> str:
-    return connection.ops.quote_name(Crime._meta.get_field(name).column)
+# How many pauses are under way (in any thread), and whether the collector was on before them.
+_gc_lock = threading.Lock()
+_gc_pauses: list[Any] = [0, False]

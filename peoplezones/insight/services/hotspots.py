@@ -19,11 +19,12 @@ from django.utils.translation import ngettext
 from numpy.typing import NDArray
 
 from peoplezones.core.services import audit_record
+from peoplezones.insight import crime_store
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.comparison import month_list
 from peoplezones.insight.harm import DEFAULT_WEIGHT
 from peoplezones.insight.hotspots import HotspotError
-from peoplezones.insight.models import Crime, CrimeTypeWeight, HotspotRun, ImportRun
+from peoplezones.insight.models import CrimeTypeWeight, HotspotRun, ImportRun
 from peoplezones.insight.study_areas import StudyArea, study_area
 
 DEFAULT_CELL = 150
@@ -241,7 +242,7 @@ def _crime_types(asked: tuple[str, ...]) -> tuple[str, ...]:
     """The stored crime type names meant by `asked` (names or slugs, any case), sorted."""
     if not asked:
         return ()
-    known = sorted(set(Crime.objects.values_list("crime_type", flat=True).distinct()))
+    known = crime_store.crime_types_stored()
     by_key = {name.lower(): name for name in known} | {slugify(name): name for name in known}
     chosen, unknown = set(), []
     for item in asked:
@@ -298,25 +299,23 @@ def _crimes(
     corners_e = np.array([min_e - reach, max_e + reach, max_e + reach, min_e - reach])
     corners_n = np.array([min_n - reach, min_n - reach, max_n + reach, max_n + reach])
     lon, lat = engine.bng_to_lon_lat(corners_e, corners_n)
-    crimes = Crime.objects.filter(
-        month__gte=params.month_from,
-        month__lte=params.month_to,
-        latitude__isnull=False,
-        longitude__isnull=False,
-        latitude__gte=lat.min() - BOX_SLACK_DEGREES,
-        latitude__lte=lat.max() + BOX_SLACK_DEGREES,
-        longitude__gte=lon.min() - BOX_SLACK_DEGREES,
-        longitude__lte=lon.max() + BOX_SLACK_DEGREES,
+    crimes = crime_store.crime_frame(
+        month_from=params.month_from,
+        month_to=params.month_to,
+        crime_types=crime_types or None,
+        box=(
+            lat.min() - BOX_SLACK_DEGREES,
+            lon.min() - BOX_SLACK_DEGREES,
+            lat.max() + BOX_SLACK_DEGREES,
+            lon.max() + BOX_SLACK_DEGREES,
+        ),
     )
-    if crime_types:
-        crimes = crimes.filter(crime_type__in=crime_types)
-    rows = list(crimes.values_list("latitude", "longitude", "crime_type", "identity", "month"))
     return {
-        "lat": np.array([row[0] for row in rows], float),
-        "lon": np.array([row[1] for row in rows], float),
-        "type": [row[2] for row in rows],
-        "identity": [row[3] for row in rows],
-        "month": [row[4] for row in rows],
+        "lat": crimes["latitude"].to_numpy(dtype=float),
+        "lon": crimes["longitude"].to_numpy(dtype=float),
+        "type": crimes["crime_type"].tolist(),
+        "identity": crimes["identity"].tolist(),
+        "month": crimes["month"].tolist(),
     }
 
 

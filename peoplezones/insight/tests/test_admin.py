@@ -26,7 +26,7 @@ def admin_client(client, staff):
 
 @pytest.mark.parametrize(
     "model",
-    ["crime", "importrun", "referencearea", "crimetypeweight", "hotspotrun"],
+    ["crimebatch", "importrun", "referencearea", "crimetypeweight", "hotspotrun"],
 )
 def test_insight_admin_lists_open(admin_client, zone, model):
     CrimeFactory.create_batch(3)

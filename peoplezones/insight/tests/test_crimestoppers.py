@@ -41,7 +41,6 @@ def crime(zone, *, point, month, location, crime_type="Drugs"):
         month=month,
         location=location,
         crime_type=crime_type,
-        zone=zone if zone.contains_point(lat=lat, lon=lon) else None,
     )
 
 

@@ -17,7 +17,8 @@ from peoplezones.insight.impact import (
     impact_analyse,
     pre_trend,
 )
-from peoplezones.insight.models import Crime, ReferenceArea
+from peoplezones.insight.models import CrimeBatch, ReferenceArea
+from peoplezones.insight.tests.factories import store_crimes
 from peoplezones.zones.tests.factories import ZoneFactory
 
 MONTHS = [datetime.date(2020 + (m // 12), m % 12 + 1, 1) for m in range(24)]  # 2020-01 .. 2021-12
@@ -166,25 +167,23 @@ def make_lsoa(code: str, *, lad: str, decile: int, rank: int = 0, geometry=None,
 
 
 def store_counts(counts, codes, *, months=MONTHS, crime_type="Burglary", point=(52.60, -1.10)):
-    """One Crime row per count, by LSOA code and month (identities unique)."""
+    """One stored crime per count, by LSOA code and month (identities unique)."""
     rows = []
     for i, code in enumerate(codes):
         for j, month in enumerate(months):
             for k in range(int(counts[i, j])):
                 rows.append(
-                    Crime(
-                        month=month,
-                        crime_id=f"{code}-{month:%Y%m}-{crime_type[:3]}-{k}",
-                        identity=f"{code}-{month:%Y%m}-{crime_type[:3]}-{k}",
-                        reported_by="Leicestershire Police",
-                        falls_within="Leicestershire Police",
-                        latitude=point[0],
-                        longitude=point[1],
-                        lsoa_code=code,
-                        crime_type=crime_type,
-                    )
+                    {
+                        "month": month,
+                        "crime_id": f"{code}-{month:%Y%m}-{crime_type[:3]}-{k}",
+                        "latitude": point[0],
+                        "longitude": point[1],
+                        "location": "",
+                        "lsoa_code": code,
+                        "crime_type": crime_type,
+                    }
                 )
-    Crime.objects.bulk_create(rows, batch_size=2000)
+    store_crimes(rows)
 
 
 @pytest.fixture
@@ -260,7 +259,7 @@ def test_impact_analyse_with_no_effect_covers_one(zone_and_comparison):
 def test_impact_analyse_marks_months_without_data(zone_and_comparison):
     setup = zone_and_comparison
     store_synthetic(setup, effect=0.7, seed=23)
-    Crime.objects.filter(month=datetime.date(2020, 6, 1)).delete()
+    CrimeBatch.objects.filter(month=datetime.date(2020, 6, 1)).delete()
 
     result = impact_analyse(ImpactParams(zone="test-park", start=START))
 

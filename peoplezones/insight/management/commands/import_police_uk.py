@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,7 +6,8 @@ from tqdm import tqdm
 
 from peoplezones.core.signals import refresh_query_statistics
 from peoplezones.insight.importers import PoliceFileError, Source, find_sources, source_check
-from peoplezones.insight.services import ImportResult, crimes_import
+from peoplezones.insight.importers.police import FileRows
+from peoplezones.insight.services import ImportResult, crimes_import, crimes_read
 
 REASONS = {
     "wrong_columns": "wrong number of values",
@@ -62,18 +64,22 @@ class Command(BaseCommand):
         except PoliceFileError as error:
             raise CommandError(str(error)) from None
         results = []
-        for source in sources:
-            try:
-                result = crimes_import(
-                    source=source,
-                    dry_run=dry_run,
-                    skip_errors=skip_errors,
-                    progress=self._progress(source),
-                )
-            except PoliceFileError as error:
-                raise CommandError(f"{error} Nothing was stored from this file.") from None
-            self._write_result(result, verbosity=options["verbosity"])
-            results.append(result)
+        # Each file is read and checked in a second thread while the one before is stored, so
+        # that reading (mostly pandas and gzip) and the database's work overlap.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            pending = reader.submit(self._read, sources[0])
+            for index, source in enumerate(sources):
+                try:
+                    rows = pending.result()
+                    if index + 1 < len(sources):
+                        pending = reader.submit(self._read, sources[index + 1])
+                    result = crimes_import(
+                        source=source, dry_run=dry_run, skip_errors=skip_errors, rows=rows
+                    )
+                except PoliceFileError as error:
+                    raise CommandError(f"{error} Nothing was stored from this file.") from None
+                self._write_result(result, verbosity=options["verbosity"])
+                results.append(result)
         if len(results) > 1:
             self._write_totals(results)
         if dry_run:
@@ -87,15 +93,12 @@ class Command(BaseCommand):
                 f"{', '.join(refused)}. Fix them, or use --skip-errors to store the other rows."
             )
 
-    def _progress(self, source: Source):
+    def _read(self, source: Source) -> FileRows:
         # tqdm redraws its line with carriage returns, which Django's OutputWrapper would break
         # by adding newlines, so it writes to the wrapped stream itself.
         stream = getattr(self.stderr, "_out", self.stderr)
-
-        def wrap(rows):
-            return tqdm(rows, file=stream, unit="row", desc=Path(source.name).name, mininterval=0.5)
-
-        return wrap
+        with tqdm(file=stream, unit="row", desc=Path(source.name).name, mininterval=0.5) as bar:
+            return crimes_read(source=source, progress=bar.update)
 
     def _write_result(self, result: ImportResult, *, verbosity: int) -> None:
         run = result.run
