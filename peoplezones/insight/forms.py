@@ -25,6 +25,7 @@ from peoplezones.insight.selectors import crime_types_stored
 from peoplezones.insight.services.hotspots import (
     DEFAULT_BAND,
     DEFAULT_CELL,
+    DEFAULT_H3_RESOLUTION,
     MAX_CELL,
     MIN_CELL,
     HotspotParams,
@@ -193,11 +194,31 @@ class HotspotForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    grid = forms.ChoiceField(
+        label=gettext_lazy("Cells"),
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                HotspotRun.GridKind.SQUARE,
+                gettext_lazy("Squares of the British National Grid, of the size below"),
+            ),
+            (HotspotRun.GridKind.H3, gettext_lazy("H3 hexagons, of the resolution below")),
+        ],
+        initial=HotspotRun.GridKind.SQUARE,
+        required=False,
+    )
     cell_size = forms.IntegerField(
-        label=gettext_lazy("Cell size, in metres"),
+        label=gettext_lazy("Cell size, in metres (squares)"),
         min_value=MIN_CELL,
         max_value=MAX_CELL,
         initial=DEFAULT_CELL,
+        required=False,
+    )
+    h3_resolution = forms.TypedChoiceField(
+        label=gettext_lazy("H3 resolution (hexagons)"),
+        coerce=int,
+        initial=DEFAULT_H3_RESOLUTION,
+        required=False,
     )
     band = forms.IntegerField(
         label=gettext_lazy("Distance band, in metres"),
@@ -225,6 +246,14 @@ class HotspotForm(forms.Form):
         self.fields["zone"].choices = [("", _("Choose a zone")), *_zone_choices()]
         self.fields["lad"].choices = [("", _("Choose a district")), *_district_choices()]
         self.fields["crime_types"].choices = [(kind, kind) for kind in crime_types_stored()]
+        self.fields["h3_resolution"].choices = [
+            (
+                resolution,
+                _("%(res)s: centres about %(spacing)s m apart")
+                % {"res": resolution, "spacing": round(engine.hex_spacing(resolution))},
+            )
+            for resolution in engine.H3_RESOLUTIONS
+        ]
         if default_to is not None:
             self.fields["month_to"].initial = f"{default_to:%Y-%m}"
             self.fields["month_from"].initial = f"{add_months(default_to, -11):%Y-%m}"
@@ -248,9 +277,21 @@ class HotspotForm(forms.Form):
             data["buffer"] = 0
         data["buffer"] = data.get("buffer") or 0
         _check_order(self, "month_from", "month_to")
-        cell, band = data.get("cell_size"), data.get("band")
+        data["grid"] = data.get("grid") or HotspotRun.GridKind.SQUARE
+        hexagons = data["grid"] == HotspotRun.GridKind.H3
+        if hexagons:
+            resolution = data.get("h3_resolution") or DEFAULT_H3_RESOLUTION
+            data["h3_resolution"] = resolution
+            cell = round(engine.hex_spacing(resolution))
+        else:
+            cell = data.get("cell_size")
+            if cell is None and "cell_size" not in self.errors:
+                self.add_error("cell_size", _("Enter the cell size for squares."))
+        band = data.get("band")
         if cell and band:
-            if band < cell:
+            if hexagons and band < 0.9 * engine.hex_spacing(resolution):
+                self.add_error("band", engine.band_too_small_hex(band=band, resolution=resolution))
+            elif not hexagons and band < cell:
                 self.add_error("band", engine.band_too_small(band=band, size=cell))
             elif band > engine.MAX_BAND_CELLS * cell:
                 self.add_error("band", engine.band_too_wide(band=band, size=cell))
@@ -266,7 +307,7 @@ class HotspotForm(forms.Form):
         cells = (math.floor(max_e / cell) - math.floor(min_e / cell) + 1) * (
             math.floor(max_n / cell) - math.floor(min_n / cell) + 1
         )
-        if cells > engine.MAX_CELLS:
+        if not hexagons and cells > engine.MAX_CELLS:
             self.add_error(
                 "cell_size",
                 _(
@@ -305,7 +346,9 @@ class HotspotForm(forms.Form):
             month_from=data["month_from"],
             month_to=data["month_to"],
             crime_types=tuple(data.get("crime_types") or ()),
-            cell_size=data["cell_size"],
+            grid=data["grid"],
+            cell_size=data.get("cell_size") or DEFAULT_CELL,
+            h3_resolution=data.get("h3_resolution") or DEFAULT_H3_RESOLUTION,
             band=data["band"],
             buffer=data["buffer"],
             weighting=data["weighting"],

@@ -1,9 +1,11 @@
 """Writing a hotspot result as GeoJSON (RFC 7946) or CSV: one row or feature per study cell.
 
-Each cell has `cell_e`, `cell_n` (its lower-left corner, British National Grid metres), `count`
-(crimes in it), `harm` (their weighted sum, for harm-weighted runs), `density` (quartic kernel
-density, per km²), `z`, `p`, `q` (FDR-adjusted) and `class`. GeoJSON cells are polygons of their
-four corners converted to WGS84 longitude/latitude, to 7 decimals (about 1 cm).
+Each square cell has `cell_e`, `cell_n` (its lower-left corner, British National Grid metres);
+each H3 hexagon has `h3` (its index) and `centre_e`, `centre_n` (its centre, BNG metres). Then
+`count` (crimes in it), `harm` (their weighted sum, for harm-weighted runs), `density` (quartic
+kernel density, per km²), `z`, `p`, `q` (FDR-adjusted) and `class`. GeoJSON cells are polygons
+in WGS84 longitude/latitude, to 7 decimals (about 1 cm): a square's four corners converted from
+BNG, a hexagon's six corners as H3 gives them.
 """
 
 import csv
@@ -13,7 +15,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from peoplezones.insight.hotspots import bng_to_lon_lat
+from peoplezones.insight.hotspots import HexGrid
 from peoplezones.insight.services.hotspots import HotspotResult
 
 ATTRIBUTION = (
@@ -33,13 +35,20 @@ def _number(value: float) -> int | float:
 def cell_rows(result: HotspotResult) -> Iterator[dict[str, Any]]:
     """The properties of each cell, in the grid's order."""
     grid, stats = result.grid, result.stats
-    corner_e, corner_n = grid.corner_e, grid.corner_n
+    if isinstance(grid, HexGrid):
+        names = grid.names
+        centre_e, centre_n = np.round(grid.centre_e, 2), np.round(grid.centre_n, 2)
+        where = [
+            {"h3": names[i], "centre_e": float(centre_e[i]), "centre_n": float(centre_n[i])}
+            for i in range(len(grid))
+        ]
+    else:
+        where = [
+            {"cell_e": _number(e), "cell_n": _number(n)}
+            for e, n in zip(grid.corner_e, grid.corner_n, strict=True)
+        ]
     for index in range(len(grid)):
-        row: dict[str, Any] = {
-            "cell_e": _number(corner_e[index]),
-            "cell_n": _number(corner_n[index]),
-            "count": int(result.counts[index]),
-        }
+        row: dict[str, Any] = {**where[index], "count": int(result.counts[index])}
         if result.weighted:
             row["harm"] = float(result.values[index])
         row.update(
@@ -55,7 +64,10 @@ def cell_rows(result: HotspotResult) -> Iterator[dict[str, Any]]:
 
 
 def columns(result: HotspotResult) -> list[str]:
-    names = ["cell_e", "cell_n", "count"]
+    where = (
+        ["h3", "centre_e", "centre_n"] if isinstance(result.grid, HexGrid) else ["cell_e", "cell_n"]
+    )
+    names = [*where, "count"]
     if result.weighted:
         names.append("harm")
     return [*names, "density", "z", "p", "q", "class"]
@@ -78,7 +90,9 @@ def metadata(result: HotspotResult) -> dict[str, Any]:
         "from": f"{run.month_from:%Y-%m}",
         "to": f"{run.month_to:%Y-%m}",
         "crime_types": run.crime_types or "all",
+        "grid": run.grid,
         "cell_size_m": run.cell_size,
+        "h3_resolution": run.h3_resolution,
         "band_m": run.band,
         "buffer_m": run.buffer,
         "bandwidth_m": run.bandwidth,
@@ -89,6 +103,7 @@ def metadata(result: HotspotResult) -> dict[str, Any]:
         "cells": run.cells,
         "crimes": run.crimes,
         "crs_of_cell_e_cell_n": "EPSG:27700",
+        "crs_of_centre_e_centre_n": "EPSG:27700",
         "attribution": ATTRIBUTION,
     }
 
@@ -98,22 +113,12 @@ def write_geojson(result: HotspotResult, out: IO[str]) -> None:
 
     The run's parameters go in a foreign member `hotspot_run` (allowed by RFC 7946 §6.1).
     """
-    grid = result.grid
-    size = float(grid.size)
-    corners_e = np.concatenate(
-        [grid.corner_e, grid.corner_e + size, grid.corner_e + size, grid.corner_e]
-    )
-    corners_n = np.concatenate(
-        [grid.corner_n, grid.corner_n, grid.corner_n + size, grid.corner_n + size]
-    )
-    lon, lat = bng_to_lon_lat(corners_e, corners_n)
-    lon = np.round(lon, DECIMALS).reshape(4, -1)
-    lat = np.round(lat, DECIMALS).reshape(4, -1)
+    rings = result.grid.rings_lon_lat()
     header = {"type": "FeatureCollection", "hotspot_run": metadata(result)}
     out.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "features": [\n')
     for index, properties in enumerate(cell_rows(result)):
-        # Lower-left, lower-right, upper-right, upper-left, lower-left: counter-clockwise.
-        ring = [[float(lon[k, index]), float(lat[k, index])] for k in (0, 1, 2, 3, 0)]
+        # Counter-clockwise and closed (a square from its lower-left corner).
+        ring = [[round(lon, DECIMALS), round(lat, DECIMALS)] for lon, lat in rings[index]]
         feature = {
             "type": "Feature",
             "geometry": {"type": "Polygon", "coordinates": [ring]},

@@ -1,4 +1,4 @@
-"""Hotspot statistics on a square British National Grid lattice: pure functions, no database.
+"""Hotspot statistics on a British National Grid lattice or H3 hexagons: pure functions.
 
 The grid. Cell (i, j) of size s covers eastings [i*s, (i+1)*s) and northings [j*s, (j+1)*s), so
 a point at (E, N) lies in cell (floor(E/s), floor(N/s)) and the cell's lower-left corner is
@@ -22,6 +22,13 @@ p-values are two-sided from the normal distribution; q-values are Benjamini-Hoch
 discovery rate adjustments of all the study area's p-values. A cell is hot (cold) at 99, 95 or
 90 % when z > 0 (z < 0) and its q-value (or p-value, if asked) is at most 0.01, 0.05 or 0.10.
 
+H3 hexagons instead of squares (`HexGrid`, `hex_grid_within`): the study area is every H3 cell
+of the chosen resolution whose centre lies inside the boundary (H3's own test, on the boundary
+in WGS84), a point belongs to the hexagon H3 gives for its latitude and longitude, and the
+distance band is between hexagon centres in British National Grid metres. Hexagon centres do
+not lie on a lattice of equal offsets, so L and W are sums over the pairs of centres within the
+band (`scipy.spatial.cKDTree.query_pairs`); the formula is the same.
+
 Kernel density: the quartic (biweight) kernel K(d) = 3 / (π h²) (1 - d²/h²)² for d < h, summed
 over crime points (each with its weight) at every cell centre and given per square kilometre.
 """
@@ -33,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.utils.translation import gettext as _
+from h3.api import basic_int as h3
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage, stats
 from scipy.spatial import cKDTree
@@ -150,6 +158,32 @@ class Grid:
         x0, y0, lookup = self._raster
         return self.iy - y0, self.ix - x0, lookup.shape
 
+    def outlines(self, cells: ArrayLike | None = None) -> list[NDArray[np.float64]]:
+        """The outline of each cell (all, or those at positions `cells`) in BNG metres: its four
+        corners from the lower left, counter-clockwise, closed."""
+        chosen = np.arange(len(self)) if cells is None else np.asarray(cells, np.int64)
+        size = float(self.size)
+        square = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], float) * size
+        return [
+            square + np.array([self.corner_e[i], self.corner_n[i]], float) for i in chosen.tolist()
+        ]
+
+    def rings_lon_lat(self) -> list[list[tuple[float, float]]]:
+        """Every cell's outline as closed (longitude, latitude) rings, counter-clockwise."""
+        size = float(self.size)
+        east = np.concatenate(
+            [self.corner_e, self.corner_e + size, self.corner_e + size, self.corner_e]
+        )
+        north = np.concatenate(
+            [self.corner_n, self.corner_n, self.corner_n + size, self.corner_n + size]
+        )
+        lon, lat = bng_to_lon_lat(east, north)
+        lon, lat = lon.reshape(4, -1), lat.reshape(4, -1)
+        return [
+            [(float(lon[k, i]), float(lat[k, i])) for k in (0, 1, 2, 3, 0)]
+            for i in range(len(self))
+        ]
+
     def locate(self, easting: ArrayLike, northing: ArrayLike) -> NDArray[np.int64]:
         """The position in this grid of the cell holding each point, or -1 outside the grid."""
         column, row = cell_of(easting, northing, size=self.size)
@@ -190,8 +224,168 @@ def grid_within(boundary: BaseGeometry, *, size: float) -> Grid:
     return Grid(size=size, ix=ix[inside], iy=iy[inside])
 
 
+# H3 resolutions offered: from hexagons of ~3.7 km a side (6) to ~29 m a side (11).
+H3_RESOLUTIONS = range(6, 12)
+
+
+def hex_spacing(resolution: int) -> float:
+    """The worldwide average distance between neighbouring H3 centres at `resolution`, in
+    metres (`HexGrid.size` is the distance in a grid's own place)."""
+    return h3.average_hexagon_edge_length(resolution, unit="m") * math.sqrt(3)
+
+
+@dataclass(frozen=True, eq=False)
+class HexGrid:
+    """The H3 hexagons of a study area at one resolution, as integer H3 indexes (sorted)."""
+
+    resolution: int
+    cells: NDArray[np.uint64]
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    @functools.cached_property
+    def size(self) -> float:
+        """The median distance between neighbouring centres here, in metres (H3's hexagons
+        vary in size: in Britain neighbours are about 0.9 to 0.96 of the worldwide average)."""
+        if len(self) < 2:
+            return hex_spacing(self.resolution)
+        centres = np.column_stack([self.centre_e, self.centre_n])
+        distances, _nearest = cKDTree(centres).query(centres, k=2)
+        return float(np.median(distances[:, 1]))
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        """The H3 indexes as the hexadecimal strings other H3 tools read."""
+        return [h3.int_to_str(int(cell)) for cell in self.cells]
+
+    @functools.cached_property
+    def _centres(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        points = [h3.cell_to_latlng(int(cell)) for cell in self.cells]
+        lat = np.array([point[0] for point in points], float)
+        lon = np.array([point[1] for point in points], float)
+        return lat_lon_to_bng(lat, lon)
+
+    @property
+    def centre_e(self) -> NDArray[np.float64]:
+        return self._centres[0]
+
+    @property
+    def centre_n(self) -> NDArray[np.float64]:
+        return self._centres[1]
+
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        return {int(cell): index for index, cell in enumerate(self.cells)}
+
+    def locate(self, easting: ArrayLike, northing: ArrayLike) -> NDArray[np.int64]:
+        """The position in this grid of the hexagon holding each point, or -1 outside it.
+
+        H3 works on latitude and longitude, so the points are converted back from metres (a
+        round trip within a micrometre); each distinct point is looked up once.
+        """
+        easting = np.asarray(easting, float)
+        northing = np.asarray(northing, float)
+        if not len(easting):
+            return np.empty(0, np.int64)
+        lon, lat = bng_to_lon_lat(easting, northing)
+        points, which = np.unique(np.column_stack([lat, lon]), axis=0, return_inverse=True)
+        positions = self._positions
+        found = np.array(
+            [
+                positions.get(h3.latlng_to_cell(p_lat, p_lon, self.resolution), -1)
+                for p_lat, p_lon in points.tolist()
+            ],
+            np.int64,
+        )
+        return found[which.ravel()]
+
+    def rings_lon_lat(self) -> list[list[tuple[float, float]]]:
+        """Every hexagon's outline as closed (longitude, latitude) rings, counter-clockwise."""
+        rings = []
+        for cell in self.cells.tolist():
+            ring = [(lon, lat) for lat, lon in h3.cell_to_boundary(cell)]
+            if not shapely.LinearRing(ring).is_ccw:
+                ring.reverse()
+            rings.append([*ring, ring[0]])
+        return rings
+
+    def outlines(self, cells: ArrayLike | None = None) -> list[NDArray[np.float64]]:
+        """The outline of each hexagon (all, or those at positions `cells`) in BNG metres,
+        closed."""
+        chosen = np.arange(len(self)) if cells is None else np.asarray(cells, np.int64)
+        result = []
+        for index in chosen.tolist():
+            corners = h3.cell_to_boundary(int(self.cells[index]))
+            lat = np.array([corner[0] for corner in corners] + [corners[0][0]])
+            lon = np.array([corner[1] for corner in corners] + [corners[0][1]])
+            result.append(np.column_stack(lat_lon_to_bng(lat, lon)))
+        return result
+
+
+def hex_grid_within(boundary: BaseGeometry, *, resolution: int) -> HexGrid:
+    """Every H3 cell of `resolution` whose centre lies inside `boundary` (in BNG metres).
+
+    Raises HotspotError for an empty boundary, an unknown resolution, or one that would need
+    more than MAX_CELLS hexagons.
+    """
+    if resolution not in H3_RESOLUTIONS:
+        raise HotspotError(
+            _("The H3 resolution must be from %(min)s to %(max)s, not %(value)s.")
+            % {"min": H3_RESOLUTIONS[0], "max": H3_RESOLUTIONS[-1], "value": resolution}
+        )
+    if boundary.is_empty:
+        raise HotspotError(_("The study area is empty."))
+    estimate = boundary.area / h3.average_hexagon_area(resolution, unit="m^2")
+    if estimate > MAX_CELLS:
+        raise HotspotError(
+            _(
+                "The study area would need about %(cells)s H3 cells of resolution %(res)s, more "
+                "than the %(max)s this can analyse at once. Use a lower resolution."
+            )
+            % {"cells": f"{int(estimate):,}", "res": resolution, "max": f"{MAX_CELLS:,}"}
+        )
+    to_lon_lat = geo.from_bng_transformer()
+    in_degrees = shapely.transform(
+        boundary, lambda xy: np.column_stack(to_lon_lat.transform(xy[:, 0], xy[:, 1]))
+    )
+    cells = h3.h3shape_to_cells(h3.geo_to_h3shape(in_degrees), resolution)
+    return HexGrid(
+        resolution=resolution,
+        cells=np.array(sorted(cells), dtype=np.uint64),
+    )
+
+
+def _pair_sums(
+    grid: HexGrid, x: NDArray[np.float64], *, band: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """For each hexagon: the sum of the values of the hexagons whose centres are within `band`
+    (itself included), and how many there are."""
+    centres = np.column_stack([grid.centre_e, grid.centre_n])
+    pairs = cKDTree(centres).query_pairs(band, output_type="ndarray")
+    if not len(pairs):
+        raise HotspotError(
+            band_too_small_hex(band=band, resolution=grid.resolution, spacing=grid.size)
+        )
+    n = len(grid)
+    first, second = pairs[:, 0], pairs[:, 1]
+    lag = x + np.bincount(first, weights=x[second], minlength=n)
+    lag += np.bincount(second, weights=x[first], minlength=n)
+    weight = 1.0 + np.bincount(pairs.ravel(), minlength=n)
+    return lag, weight
+
+
+def band_too_small_hex(*, band: float, resolution: int, spacing: float | None = None) -> str:
+    spacing = hex_spacing(resolution) if spacing is None else spacing
+    return _(
+        "The distance band (%(band)s m) is smaller than the distance between neighbouring H3 "
+        "hexagons of resolution %(res)s (about %(spacing)s m), so no hexagon would have a "
+        "neighbour. Use a wider band or a finer resolution."
+    ) % {"band": f"{band:g}", "res": resolution, "spacing": f"{spacing:.0f}"}
+
+
 def cell_totals(
-    grid: Grid,
+    grid: Grid | HexGrid,
     easting: ArrayLike,
     northing: ArrayLike,
     *,
@@ -232,7 +426,7 @@ def band_kernel(*, band: float, size: float) -> NDArray[np.float64]:
     return ((dx * dx + dy * dy) * size * size <= band * band).astype(float)
 
 
-def gi_star(grid: Grid, values: ArrayLike, *, band: float) -> NDArray[np.float64]:
+def gi_star(grid: Grid | HexGrid, values: ArrayLike, *, band: float) -> NDArray[np.float64]:
     """Getis-Ord Gi* z-score of every cell, binary distance-band weights with the cell itself.
 
     A cell whose neighbourhood is the whole study area gets z = 0 (its statistic equals its
@@ -243,14 +437,19 @@ def gi_star(grid: Grid, values: ArrayLike, *, band: float) -> NDArray[np.float64
     n = len(grid)
     if n < 2:
         raise HotspotError(_("The study area has fewer than two cells: use smaller cells."))
-    kernel = band_kernel(band=band, size=grid.size)
-    rows, columns, shape = grid.raster_index()
-    raster = np.zeros(shape)
-    raster[rows, columns] = x
-    mask = np.zeros(shape)
-    mask[rows, columns] = 1.0
-    lag = ndimage.correlate(raster, kernel, mode="constant", cval=0.0)[rows, columns]
-    weight = ndimage.correlate(mask, kernel, mode="constant", cval=0.0)[rows, columns]
+    if isinstance(grid, HexGrid):
+        if band > MAX_BAND_CELLS * grid.size:
+            raise HotspotError(band_too_wide(band=band, size=round(grid.size)))
+        lag, weight = _pair_sums(grid, x, band=band)
+    else:
+        kernel = band_kernel(band=band, size=grid.size)
+        rows, columns, shape = grid.raster_index()
+        raster = np.zeros(shape)
+        raster[rows, columns] = x
+        mask = np.zeros(shape)
+        mask[rows, columns] = 1.0
+        lag = ndimage.correlate(raster, kernel, mode="constant", cval=0.0)[rows, columns]
+        weight = ndimage.correlate(mask, kernel, mode="constant", cval=0.0)[rows, columns]
     mean = x.mean()
     spread = math.sqrt(np.mean((x - mean) ** 2))
     if spread == 0:
@@ -294,7 +493,7 @@ def classify(z: ArrayLike, significance: ArrayLike) -> NDArray[np.str_]:
 
 
 def kernel_density(
-    grid: Grid,
+    grid: Grid | HexGrid,
     easting: ArrayLike,
     northing: ArrayLike,
     *,
@@ -341,7 +540,7 @@ class HotspotStats:
 
 
 def hotspot_stats(
-    grid: Grid, values: ArrayLike, *, band: float, classify_by: str = "q"
+    grid: Grid | HexGrid, values: ArrayLike, *, band: float, classify_by: str = "q"
 ) -> HotspotStats:
     """Gi* z, p, q and classes of `values` on `grid`; classes judged by "q" (default) or "p"."""
     if classify_by not in ("p", "q"):

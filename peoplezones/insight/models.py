@@ -199,6 +199,10 @@ class HotspotRun(TimeStampedModel):
         Q = "q", _("FDR-adjusted q-value")
         P = "p", _("p-value")
 
+    class GridKind(models.TextChoices):
+        SQUARE = "square", _("squares of the British National Grid")
+        H3 = "h3", _("H3 hexagons")
+
     class Status(models.TextChoices):
         """Runs from the command are done when saved; runs asked for on a page queue first."""
 
@@ -224,7 +228,14 @@ class HotspotRun(TimeStampedModel):
     crime_types = models.JSONField(
         _("crime types"), default=list, blank=True, help_text=_("Empty means every type.")
     )
-    cell_size = models.PositiveIntegerField(_("cell size (m)"))
+    grid = models.CharField(
+        _("grid"), max_length=8, choices=GridKind.choices, default=GridKind.SQUARE
+    )
+    cell_size = models.PositiveIntegerField(
+        _("cell size (m)"),
+        help_text=_("For H3 hexagons, the usual distance between neighbouring centres."),
+    )
+    h3_resolution = models.PositiveSmallIntegerField(_("H3 resolution"), null=True, blank=True)
     band = models.PositiveIntegerField(_("distance band (m)"))
     buffer = models.PositiveIntegerField(_("buffer (m)"), default=0)
     bandwidth = models.PositiveIntegerField(_("kernel density bandwidth (m)"))
@@ -270,8 +281,19 @@ class HotspotRun(TimeStampedModel):
     def __str__(self) -> str:
         return (
             f"{self.area_label}, {self.month_from:%Y-%m} to {self.month_to:%Y-%m} "
-            f"({self.cell_size} m cells)"
+            f"({self.cell_label})"
         )
+
+    @property
+    def is_hex(self) -> bool:
+        return self.grid == self.GridKind.H3
+
+    @property
+    def cell_label(self) -> str:
+        """What the cells were, in a few words: "150 m cells" or "H3 resolution 10"."""
+        if self.is_hex:
+            return _("H3 hexagons, resolution %(res)s") % {"res": self.h3_resolution}
+        return _("%(size)s m cells") % {"size": self.cell_size}
 
 
 class ThemeCrimeTypes(TimeStampedModel):

@@ -87,11 +87,18 @@ def hotspot_run_result(*, run: HotspotRun) -> HotspotResult:
     equal what the run reported (the density is stored to 6 significant figures).
     """
     results = run.results
-    grid = engine.Grid(
-        size=run.cell_size,
-        ix=np.asarray(results["ix"], np.int64),
-        iy=np.asarray(results["iy"], np.int64),
-    )
+    grid: engine.Grid | engine.HexGrid
+    if "h3" in results:
+        grid = engine.HexGrid(
+            resolution=int(run.h3_resolution),
+            cells=np.array([int(name, 16) for name in results["h3"]], dtype=np.uint64),
+        )
+    else:
+        grid = engine.Grid(
+            size=run.cell_size,
+            ix=np.asarray(results["ix"], np.int64),
+            iy=np.asarray(results["iy"], np.int64),
+        )
     counts = np.asarray(results["count"], float)
     values = np.asarray(results["harm"], float) if "harm" in results else counts
     return HotspotResult(
@@ -112,7 +119,7 @@ CELL_BOX_SLACK = 0.0005
 
 def crimes_in_cells(
     *,
-    grid: engine.Grid,
+    grid: engine.Grid | engine.HexGrid,
     cells: Any,
     month_from: datetime.date,
     month_to: datetime.date,
@@ -127,14 +134,14 @@ def crimes_in_cells(
     cells = np.unique(np.asarray(cells, np.int64))
     if not len(cells):
         return []
-    corner_e = grid.corner_e[cells]
-    corner_n = grid.corner_n[cells]
-    size = float(grid.size)
-    lon, lat = engine.bng_to_lon_lat(
-        np.concatenate([corner_e, corner_e + size, corner_e + size, corner_e]),
-        np.concatenate([corner_n, corner_n, corner_n + size, corner_n + size]),
-    )
-    lon, lat = lon.reshape(4, -1), lat.reshape(4, -1)
+    outlines = grid.outlines(cells)
+    corners = max(len(outline) for outline in outlines)
+    # Each cell's outline (squares 5 points, hexagons 7), padded to one length by repeating
+    # its first point, as rows: one column a cell.
+    east = np.array([[*o[:, 0], *[o[0, 0]] * (corners - len(o))] for o in outlines]).T
+    north = np.array([[*o[:, 1], *[o[0, 1]] * (corners - len(o))] for o in outlines]).T
+    lon, lat = engine.bng_to_lon_lat(east.ravel(), north.ravel())
+    lon, lat = lon.reshape(corners, -1), lat.reshape(corners, -1)
     lon_min, lon_max = lon.min(axis=0) - CELL_BOX_SLACK, lon.max(axis=0) + CELL_BOX_SLACK
     lat_min, lat_max = lat.min(axis=0) - CELL_BOX_SLACK, lat.max(axis=0) + CELL_BOX_SLACK
     crimes = crime_store.crime_frame(
@@ -170,7 +177,7 @@ def crimes_in_cells(
 
 
 def hotspot_cell_streets(
-    *, run: HotspotRun, grid: engine.Grid, cells: Any, limit: int = 3
+    *, run: HotspotRun, grid: engine.Grid | engine.HexGrid, cells: Any, limit: int = 3
 ) -> dict[int, list[tuple[str, int]]]:
     """For each of `cells` of a run, police.uk's commonest places in it ("On or near …"), with
     how many of the run's crimes (its months and types) are recorded there, most first."""

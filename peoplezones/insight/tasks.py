@@ -20,7 +20,13 @@ from peoplezones.core.services import audit_record
 from peoplezones.insight import hotspots as engine
 from peoplezones.insight.hotspots import HotspotError
 from peoplezones.insight.models import HotspotRun
-from peoplezones.insight.services.hotspots import STEPS, HotspotParams, record_run, run_hotspots
+from peoplezones.insight.services.hotspots import (
+    DEFAULT_H3_RESOLUTION,
+    STEPS,
+    HotspotParams,
+    record_run,
+    run_hotspots,
+)
 from peoplezones.insight.study_areas import StudyArea, study_area
 
 logger = logging.getLogger(__name__)
@@ -41,7 +47,9 @@ RESULT_FIELDS = (
     "month_from",
     "month_to",
     "crime_types",
+    "grid",
     "cell_size",
+    "h3_resolution",
     "band",
     "buffer",
     "bandwidth",
@@ -65,7 +73,9 @@ def hotspot_params(run: HotspotRun) -> HotspotParams:
         month_from=run.month_from,
         month_to=run.month_to,
         crime_types=tuple(run.crime_types),
+        grid=run.grid,
         cell_size=run.cell_size,
+        h3_resolution=run.h3_resolution or DEFAULT_H3_RESOLUTION,
         band=run.band,
         buffer=run.buffer,
         bandwidth=run.bandwidth,
@@ -95,7 +105,11 @@ def hotspot_run_request(
             month_from=params.month_from,
             month_to=params.month_to,
             crime_types=list(params.crime_types),
-            cell_size=params.cell_size,
+            grid=params.grid,
+            cell_size=round(engine.hex_spacing(params.h3_resolution))
+            if params.is_hex
+            else params.cell_size,
+            h3_resolution=params.h3_resolution if params.is_hex else None,
             band=params.band,
             buffer=params.buffer,
             bandwidth=params.bandwidth or params.band,

@@ -101,6 +101,32 @@ def test_a_hotspot_run_asked_for_on_the_page_shows_its_map_and_top_cells(page, a
     assert_accessible(page)
 
 
+def test_a_hotspot_run_on_h3_hexagons_draws_hexagons_and_names_them(page, analyst):
+    zone = ZoneFactory(name="Hex Zone", slug="hex-zone")
+    crimes_in_zone()
+    _sign_in(page, analyst)
+
+    page.goto("/insight/hotspots/")
+    page.get_by_label("A zone (with a buffer if you want)").check()
+    page.get_by_label("Zone", exact=True).select_option(zone.slug)
+    page.get_by_label("From month").fill("2020-03")
+    page.get_by_label("To month").fill("2020-03")
+    page.get_by_label("H3 hexagons, of the resolution below").check()
+    page.get_by_label("H3 resolution (hexagons)").select_option("11")
+    page.get_by_label("Distance band, in metres").fill("150")
+    page.get_by_role("button", name="Run the analysis").click()
+
+    run = HotspotRun.objects.get()
+    assert (run.grid, run.h3_resolution) == ("h3", 11)
+    expect(page.locator("h1")).to_have_text(f"Hotspot run {run.pk}")
+    hexagon_map = page.get_by_role("img", name="Hot and cold spots: Hex Zone")
+    expect(hexagon_map).to_be_visible()
+    table = page.get_by_role("table", name="Top hot cells, strongest first")
+    expect(table.get_by_role("columnheader", name="H3 hexagon")).to_be_visible()
+    expect(table).to_contain_text("8b19")  # H3 indexes of resolution 11 round Leicester
+    assert_accessible(page)
+
+
 def _queued_run(zone) -> HotspotRun:
     month = datetime.date(2020, 3, 1)
     return HotspotRun.objects.create(

@@ -29,6 +29,8 @@ from peoplezones.insight.study_areas import StudyArea, study_area
 
 DEFAULT_CELL = 150
 DEFAULT_BAND = 450
+# H3 resolution 10: hexagons about 76 m a side, centres about 130 m apart, near the squares' 150.
+DEFAULT_H3_RESOLUTION = 10
 MIN_CELL, MAX_CELL = 10, 5000
 MAX_BUFFER = 20_000
 MAX_BANDWIDTH = 20_000
@@ -46,7 +48,8 @@ class HotspotParams:
     """What to analyse. `area` is "force", "zone:<slug>" or "lad:<code>"; months are inclusive.
 
     `bandwidth` (kernel density) defaults to the distance band, so the map's surface and the
-    Gi* statistic look at neighbourhoods of the same size.
+    Gi* statistic look at neighbourhoods of the same size. `grid` is "square" (cells of
+    `cell_size` metres) or "h3" (H3 hexagons of `h3_resolution`; `cell_size` is not used).
     """
 
     area: str
@@ -59,6 +62,12 @@ class HotspotParams:
     bandwidth: int | None = None
     weighting: str = HotspotRun.Weighting.COUNT
     classify_by: str = HotspotRun.ClassifyBy.Q
+    grid: str = HotspotRun.GridKind.SQUARE
+    h3_resolution: int = DEFAULT_H3_RESOLUTION
+
+    @property
+    def is_hex(self) -> bool:
+        return self.grid == HotspotRun.GridKind.H3
 
 
 @dataclass(eq=False)
@@ -66,7 +75,7 @@ class HotspotResult:
     """A run (saved unless asked not to) and its per-cell arrays, in the grid's order."""
 
     run: HotspotRun
-    grid: engine.Grid
+    grid: engine.Grid | engine.HexGrid
     counts: NDArray[np.float64]
     values: NDArray[np.float64]
     stats: engine.HotspotStats
@@ -102,12 +111,7 @@ def run_hotspots(
     crimes = _crimes(params=params, crime_types=crime_types, area=area, reach=bandwidth)
     weights_used = _harm_weights() if params.weighting == HotspotRun.Weighting.HARM else {}
     step("grid")
-    grid = engine.grid_within(area.boundary, size=params.cell_size)
-    if len(grid) < 2:
-        raise HotspotError(
-            _("%(area)s holds fewer than two cells of %(size)s m: use smaller cells or a buffer.")
-            % {"area": area.label, "size": params.cell_size}
-        )
+    grid = _grid(params, area=area)
     easting, northing = engine.lat_lon_to_bng(crimes["lat"], crimes["lon"])
     where = grid.locate(easting, northing)
     counted = where >= 0
@@ -138,7 +142,9 @@ def run_hotspots(
         month_from=params.month_from,
         month_to=params.month_to,
         crime_types=list(crime_types),
-        cell_size=params.cell_size,
+        grid=params.grid,
+        cell_size=round(grid.size),
+        h3_resolution=params.h3_resolution if params.is_hex else None,
         band=params.band,
         buffer=params.buffer,
         bandwidth=bandwidth,
@@ -169,6 +175,28 @@ def run_hotspots(
     )
 
 
+def _grid(params: HotspotParams, *, area: StudyArea) -> engine.Grid | engine.HexGrid:
+    """The study area's cells: squares of the cell size, or H3 hexagons of the resolution."""
+    if params.is_hex:
+        grid = engine.hex_grid_within(area.boundary, resolution=params.h3_resolution)
+        if len(grid) < 2:
+            raise HotspotError(
+                _(
+                    "%(area)s holds fewer than two H3 hexagons of resolution %(res)s: use a "
+                    "finer resolution or a buffer."
+                )
+                % {"area": area.label, "res": params.h3_resolution}
+            )
+        return grid
+    grid = engine.grid_within(area.boundary, size=params.cell_size)
+    if len(grid) < 2:
+        raise HotspotError(
+            _("%(area)s holds fewer than two cells of %(size)s m: use smaller cells or a buffer.")
+            % {"area": area.label, "size": params.cell_size}
+        )
+    return grid
+
+
 def record_run(*, run: HotspotRun, actor: Any) -> None:
     """Save a finished run with an audit event `insight.hotspots_run` that says what it found;
     call inside a transaction (the run and its event are one record)."""
@@ -184,7 +212,9 @@ def record_run(*, run: HotspotRun, actor: Any) -> None:
             "from": f"{run.month_from:%Y-%m}",
             "to": f"{run.month_to:%Y-%m}",
             "crime_types": run.crime_types,
+            "grid": run.grid,
             "cell_size": run.cell_size,
+            "h3_resolution": run.h3_resolution,
             "band": run.band,
             "weighting": run.weighting,
             "cells": run.cells,
@@ -207,15 +237,31 @@ def _checked(params: HotspotParams) -> HotspotParams:
         raise HotspotError(
             _("The last month (%(last)s) is in the future.") % {"last": f"{params.month_to:%Y-%m}"}
         )
-    if not MIN_CELL <= params.cell_size <= MAX_CELL:
+    if params.grid not in HotspotRun.GridKind.values:
         raise HotspotError(
-            _("The cell size must be from %(min)s to %(max)s m, not %(value)s m.")
-            % {"min": MIN_CELL, "max": MAX_CELL, "value": params.cell_size}
+            _("The grid must be one of %(choices)s, not “%(value)s”.")
+            % {"choices": ", ".join(HotspotRun.GridKind.values), "value": params.grid}
         )
-    if params.band < params.cell_size:
-        raise HotspotError(engine.band_too_small(band=params.band, size=params.cell_size))
-    if params.band > engine.MAX_BAND_CELLS * params.cell_size:
-        raise HotspotError(engine.band_too_wide(band=params.band, size=params.cell_size))
+    if params.is_hex:
+        resolutions = engine.H3_RESOLUTIONS
+        if params.h3_resolution not in resolutions:
+            raise HotspotError(
+                _("The H3 resolution must be from %(min)s to %(max)s, not %(value)s.")
+                % {"min": resolutions[0], "max": resolutions[-1], "value": params.h3_resolution}
+            )
+        spacing = engine.hex_spacing(params.h3_resolution)
+        if params.band > engine.MAX_BAND_CELLS * spacing:
+            raise HotspotError(engine.band_too_wide(band=params.band, size=round(spacing)))
+    else:
+        if not MIN_CELL <= params.cell_size <= MAX_CELL:
+            raise HotspotError(
+                _("The cell size must be from %(min)s to %(max)s m, not %(value)s m.")
+                % {"min": MIN_CELL, "max": MAX_CELL, "value": params.cell_size}
+            )
+        if params.band < params.cell_size:
+            raise HotspotError(engine.band_too_small(band=params.band, size=params.cell_size))
+        if params.band > engine.MAX_BAND_CELLS * params.cell_size:
+            raise HotspotError(engine.band_too_wide(band=params.band, size=params.cell_size))
     if not 0 <= params.buffer <= MAX_BUFFER:
         raise HotspotError(
             _("The buffer must be from 0 to %(max)s m, not %(value)s m.")
@@ -385,7 +431,7 @@ def _significant(value: float) -> float:
 
 def _compact(
     *,
-    grid: engine.Grid,
+    grid: engine.Grid | engine.HexGrid,
     counts: NDArray[np.float64],
     values: NDArray[np.float64],
     density: NDArray[np.float64],
@@ -393,9 +439,13 @@ def _compact(
 ) -> dict[str, Any]:
     """The per-cell results to keep: cells, counts, harm values and density (6 significant
     figures); z, p, q and classes follow exactly from these and the run's parameters."""
+    cells: dict[str, Any] = (
+        {"h3": grid.names}
+        if isinstance(grid, engine.HexGrid)
+        else {"ix": grid.ix.tolist(), "iy": grid.iy.tolist()}
+    )
     results: dict[str, Any] = {
-        "ix": grid.ix.tolist(),
-        "iy": grid.iy.tolist(),
+        **cells,
         "count": counts.astype(np.int64).tolist(),
         "density": [_significant(value) for value in density.tolist()],
     }

@@ -257,6 +257,10 @@ def test_a_run_that_cannot_be_done_fails_with_the_reason(
         ({"crime_types": ["Jaywalking"]}, "Select a valid choice"),
         ({"weighting": "loudness"}, "Select a valid choice"),
         ({"month_from": "2019-01", "month_to": "2019-02"}, "No crimes of those types"),
+        ({"grid": "h3", "h3_resolution": "11", "band": "20"}, "neighbouring H3 hexagons"),
+        ({"grid": "h3", "h3_resolution": "13"}, "Select a valid choice"),
+        ({"grid": "triangles"}, "Select a valid choice"),
+        ({"cell_size": ""}, "Enter the cell size for squares."),
     ],
 )
 def test_bad_input_is_a_400_that_keeps_what_was_typed_and_runs_nothing(
@@ -374,3 +378,34 @@ def test_harm_weights_with_a_bad_value_save_nothing_and_keep_what_was_typed(team
     assert 'value="9"' in content
     assert CrimeTypeWeight.objects.get(crime_type="Robbery").weight == Decimal("8")
     assert not AuditEvent.objects.filter(verb="insight.harm_weight_set").exists()
+
+
+def test_a_run_on_h3_hexagons_from_the_page_shows_and_downloads_hexagons(
+    team_client, zone, django_capture_on_commit_callbacks
+):
+    crimes_in_zone()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = team_client.post(
+            reverse("insight:hotspots"),
+            form_data(zone, grid="h3", h3_resolution="11", band="150", cell_size=""),
+        )
+
+    run = HotspotRun.objects.get()
+    assert response.status_code == 302
+    assert (run.grid, run.h3_resolution, run.status) == ("h3", 11, HotspotRun.Status.DONE)
+    content = team_client.get(response["Location"]).content.decode()
+    assert "H3 hexagons, resolution 11" in content
+    assert "H3 hexagon</th>" in content
+    assert '<svg class="pz-cell-map"' in content
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                team_client.get(
+                    reverse("insight:hotspot-run-csv", kwargs={"pk": run.pk})
+                ).content.decode()
+            )
+        )
+    )
+    assert len(rows) == run.cells
+    assert rows[0]["h3"].startswith("8b")

@@ -6,6 +6,7 @@ import math
 import re
 from decimal import Decimal
 
+import h3
 import numpy as np
 import pytest
 import shapely
@@ -360,6 +361,10 @@ def test_hotspots_warns_of_months_without_crimes(zone):
         (["--types", "Jaywalking"], "Unknown crime type: Jaywalking. Stored types: Anti-social"),
         (["--from", "2019-01", "--to", "2019-02"], "There are no crimes in Test Zone"),
         (["--cell", "2000", "--band", "2000"], "holds fewer than two cells of 2000 m"),
+        (["--grid", "h3", "--band", "20"], "smaller than the distance between neighbouring H3"),
+        (["--grid", "h3", "--h3-resolution", "6"], "fewer than two H3 hexagons of resolution 6"),
+        (["--grid", "h3", "--h3-resolution", "13"], "invalid choice: 13"),
+        (["--grid", "hexagons"], "invalid choice: 'hexagons'"),
     ],
 )  # fmt: skip
 def test_hotspots_bad_arguments_get_a_clear_message(zone, args, message):
@@ -388,3 +393,61 @@ def test_hotspot_run_list_is_for_staff_only(zone, user):
 
     assert list(hotspot_run_list(user=user)) == []
     assert len(hotspot_run_list(user=staff)) == 1
+
+
+def test_hotspots_on_h3_hexagons_write_every_hexagon_and_reproduce(zone, tmp_path):
+    crimes = crimes_in_zone()
+    output = tmp_path / "hexagons.csv"
+
+    out, _ = run("--area", f"zone:{zone.slug}", "--from", "2020-03", "--to", "2020-03",
+                 "--grid", "h3", "--h3-resolution", "11", "--band", "150", "--format", "csv",
+                 "--output", output)  # fmt: skip
+
+    stored = HotspotRun.objects.get()
+    assert (stored.grid, stored.h3_resolution) == ("h3", 11)
+    assert f"{stored.cells} H3 hexagons of resolution 11" in out
+    with output.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["h3", "centre_e", "centre_n", "count", "density", "z", "p", "q",
+                             "class"]  # fmt: skip
+    names = [row["h3"] for row in rows]
+    assert len(names) == len(set(names)) == stored.cells
+    assert all(h3.is_valid_cell(name) and h3.get_resolution(name) == 11 for name in names)
+    # Each March crime counts in the hexagon H3 gives it, when that hexagon is in the area.
+    expected: dict[str, int] = {}
+    for crime in crimes:
+        cell = h3.latlng_to_cell(crime.latitude, crime.longitude, 11)
+        if crime.month == MARCH and cell in set(names):
+            expected[cell] = expected.get(cell, 0) + 1
+    assert {row["h3"]: int(row["count"]) for row in rows if int(row["count"])} == expected
+    # Centres are H3's, in BNG metres.
+    lat, lon = h3.cell_to_latlng(names[0])
+    easting, northing = TO_BNG.transform(lon, lat)
+    assert float(rows[0]["centre_e"]) == pytest.approx(easting, abs=0.01)
+    assert float(rows[0]["centre_n"]) == pytest.approx(northing, abs=0.01)
+    # The stored run gives the same statistics again, and they are esda's.
+    again = hotspot_run_result(run=stored)
+    np.testing.assert_allclose(again.stats.z, [float(row["z"]) for row in rows], rtol=1e-12)
+    np.testing.assert_allclose(again.stats.z, esda_z(again.grid, again.values, 150), atol=1e-9)
+    assert [str(c) for c in again.stats.classes] == [row["class"] for row in rows]
+
+
+def test_hotspots_on_h3_hexagons_as_geojson(zone, tmp_path):
+    crimes_in_zone()
+    output = tmp_path / "hexagons.geojson"
+
+    run("--area", f"zone:{zone.slug}", "--from", "2020-03", "--to", "2020-03", "--grid", "h3",
+        "--output", output)  # fmt: skip
+
+    data = json.loads(output.read_text())
+    assert data["hotspot_run"]["grid"] == "h3"
+    assert data["hotspot_run"]["h3_resolution"] == 10
+    for feature in data["features"]:
+        ring = feature["geometry"]["coordinates"][0]
+        assert len(ring) == 7
+        assert ring[0] == ring[-1]
+        assert shapely.is_ccw(shapely.LinearRing(ring))
+        assert list(feature["properties"])[:3] == ["h3", "centre_e", "centre_n"]
+        # H3's own corners, to the file's 7 decimals.
+        for lat, lon in h3.cell_to_boundary(feature["properties"]["h3"]):
+            assert min(abs(x - lon) + abs(y - lat) for x, y in ring) < 2e-7

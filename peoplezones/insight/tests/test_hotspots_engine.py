@@ -7,6 +7,8 @@ import esda
 import libpysal
 import numpy as np
 import pytest
+import shapely
+from h3.api import basic_int as h3
 from scipy import stats
 from shapely.geometry import Point, box
 
@@ -308,3 +310,112 @@ def test_bng_conversion_round_trips_a_leicester_point():
     # To a millimetre or so (1e-7 degrees is about a centimetre).
     assert lat[0] == pytest.approx(52.6369, abs=1e-7)
     assert lon[0] == pytest.approx(-1.1398, abs=1e-7)
+
+
+# H3 hexagons
+
+LEICESTER = box(455000, 300000, 459000, 303000)  # British National Grid metres
+
+
+def hex_grid(resolution: int = 10) -> hotspots.HexGrid:
+    return hotspots.hex_grid_within(LEICESTER, resolution=resolution)
+
+
+def centre_lon_lat(cell: int) -> tuple[float, float]:
+    lat, lon = h3.cell_to_latlng(int(cell))
+    return lon, lat
+
+
+def test_hex_grid_within_takes_the_hexagons_whose_centre_is_inside():
+    grid = hex_grid()
+    to_bng = hotspots.lat_lon_to_bng
+    chosen = {int(cell) for cell in grid.cells}
+
+    assert len(chosen) > 100
+    assert list(grid.cells) == sorted(grid.cells)
+    for cell in chosen:
+        lon, lat = centre_lon_lat(cell)
+        easting, northing = to_bng([lat], [lon])
+        assert LEICESTER.buffer(1).contains(Point(easting[0], northing[0]))
+    # Every neighbour left out has its centre outside (the edge is a metre's width).
+    outside = {n for cell in chosen for n in h3.grid_ring(int(cell), 1)} - chosen
+    assert outside
+    for cell in outside:
+        lon, lat = centre_lon_lat(cell)
+        easting, northing = to_bng([lat], [lon])
+        assert not LEICESTER.buffer(-1).contains(Point(easting[0], northing[0]))
+
+
+def test_hex_locate_is_h3s_cell_of_each_point():
+    grid = hex_grid()
+    rng = np.random.default_rng(3)
+    easting = rng.uniform(454000, 460000, 2000)
+    northing = rng.uniform(299000, 304000, 2000)
+    lon, lat = hotspots.bng_to_lon_lat(easting, northing)
+    positions = {int(cell): index for index, cell in enumerate(grid.cells)}
+
+    found = grid.locate(easting, northing)
+
+    expected = [
+        positions.get(h3.latlng_to_cell(p_lat, p_lon, 10), -1)
+        for p_lat, p_lon in zip(lat, lon, strict=True)
+    ]
+    assert found.tolist() == expected
+    assert (found == -1).any()
+    assert (found >= 0).sum() > 500
+
+
+@pytest.mark.parametrize(("resolution", "band", "seed"), [(10, 300, 1), (10, 450, 2), (9, 800, 3)])
+def test_hex_gi_star_equals_esda_on_the_same_counts_and_weights(resolution, band, seed):
+    grid = hex_grid(resolution)
+    values = np.random.default_rng(seed).poisson(1.5, len(grid)).astype(float)
+    values[5] += 25  # a hot spot
+
+    z = hotspots.gi_star(grid, values, band=band)
+
+    np.testing.assert_allclose(z, esda_z(grid, values, band), rtol=0, atol=1e-9)
+
+
+def test_hex_kernel_density_equals_a_brute_force_quartic_kernel():
+    grid = hotspots.hex_grid_within(box(455000, 300000, 456000, 301000), resolution=10)
+    rng = np.random.default_rng(7)
+    easting = rng.uniform(454800, 456200, 200)
+    northing = rng.uniform(299800, 301200, 200)
+    weights = rng.choice([1.0, 3.0], size=200)
+
+    density = hotspots.kernel_density(grid, easting, northing, bandwidth=250, weights=weights)
+
+    np.testing.assert_allclose(
+        density, brute_force_density(grid, easting, northing, weights, 250), rtol=1e-12, atol=1e-9
+    )
+
+
+def test_hex_band_without_neighbours_is_refused_with_the_spacing():
+    grid = hex_grid()
+    values = np.arange(len(grid), dtype=float)
+
+    with pytest.raises(HotspotError, match=r"smaller than the distance between neighbouring H3"):
+        hotspots.gi_star(grid, values, band=50)
+
+
+@pytest.mark.parametrize("resolution", [5, 12])
+def test_hex_resolution_out_of_range_is_refused(resolution):
+    with pytest.raises(HotspotError, match="H3 resolution must be from 6 to 11"):
+        hotspots.hex_grid_within(LEICESTER, resolution=resolution)
+
+
+def test_hex_outlines_are_closed_rings_round_each_centre():
+    grid = hex_grid()
+    rings = grid.rings_lon_lat()
+    outlines = grid.outlines([0, 1])
+
+    assert len(rings) == len(grid)
+    for ring in rings[:20]:
+        assert len(ring) == 7
+        assert ring[0] == ring[-1]
+        assert shapely.is_ccw(shapely.LinearRing(ring))
+    for index, outline in enumerate(outlines):
+        hexagon = shapely.Polygon(outline)
+        assert hexagon.contains(Point(grid.centre_e[index], grid.centre_n[index]))
+        # About as wide as the centres are apart.
+        assert hexagon.area == pytest.approx(grid.size**2 * math.sqrt(3) / 2, rel=0.15)

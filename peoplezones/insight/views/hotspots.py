@@ -77,7 +77,7 @@ def citation(run: HotspotRun) -> str:
     """How to cite a run in a report, in one line."""
     types = ", ".join(run.crime_types) if run.crime_types else _("all crime types")
     return _(
-        "Hotspot run %(id)s: %(area)s, %(first)s to %(last)s, %(types)s, %(cell)s m cells, "
+        "Hotspot run %(id)s: %(area)s, %(first)s to %(last)s, %(types)s, %(cell)s, "
         "%(band)s m band, %(weighting)s, classes by %(by)s at 90/95/99 %%, method version "
         "%(version)s"
     ) % {
@@ -86,7 +86,7 @@ def citation(run: HotspotRun) -> str:
         "first": f"{run.month_from:%Y-%m}",
         "last": f"{run.month_to:%Y-%m}",
         "types": types,
-        "cell": run.cell_size,
+        "cell": run.cell_label,
         "band": run.band,
         "weighting": run.get_weighting_display(),
         "by": run.get_classify_by_display(),
@@ -125,8 +125,11 @@ def _result_context(run: HotspotRun) -> dict[str, Any]:
     rows = [
         {
             "number": number,
-            "cell_e": int(grid.corner_e[cell]),
-            "cell_n": int(grid.corner_n[cell]),
+            **(
+                {"h3": grid.names[cell]}
+                if run.is_hex
+                else {"cell_e": int(grid.corner_e[cell]), "cell_n": int(grid.corner_n[cell])}
+            ),
             "count": int(result.counts[cell]),
             "harm": float(result.values[cell]) if result.weighted else None,
             "z": float(stats.z[cell]),
@@ -145,9 +148,8 @@ def _result_context(run: HotspotRun) -> dict[str, Any]:
             outlines.append((study_area(run.area).boundary, "solid"))
     except HotspotError:
         pass  # the zone or district has gone since; the cells still show
-    size = float(grid.size)
     labels = [
-        (grid.corner_e[cell] + size / 2, grid.corner_n[cell] + size / 2, str(number))
+        (float(grid.centre_e[cell]), float(grid.centre_n[cell]), str(number))
         for number, cell in enumerate(top.tolist(), start=1)
     ]
     counts = {name: int((stats.classes == name).sum()) for name in CLASS_LABELS}
@@ -158,11 +160,11 @@ def _result_context(run: HotspotRun) -> dict[str, Any]:
         classes=stats.classes,
         title=_("Hot and cold spots: %(area)s") % {"area": run.area_label},
         description=_(
-            "%(hot)s hot and %(cold)s cold cells of %(size)s m out of %(cells)s, over shading of "
+            "%(hot)s hot and %(cold)s cold cells (%(kind)s) out of %(cells)s, over shading of "
             "the kernel density. Numbered circles mark the cells listed in the table of top "
             "cells."
         )
-        % {"hot": hot, "cold": cold, "size": run.cell_size, "cells": run.cells},
+        % {"hot": hot, "cold": cold, "kind": run.cell_label, "cells": run.cells},
         map_id="run-map",
         outlines=outlines,
         labels=labels,

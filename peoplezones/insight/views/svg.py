@@ -271,9 +271,37 @@ def _density_image(grid: engine.Grid, density: Any) -> tuple[str, tuple[int, int
     return base64.b64encode(buffer.getvalue()).decode(), extent
 
 
+# Shades of the kernel density drawn under hexagons (squares get one pixel a cell instead).
+DENSITY_SHADES = 8
+
+
+def _path(outline: Any, *, x: Any, y: Any) -> str:
+    return "M" + "L".join(f"{x(e):.1f} {y(n):.1f}" for e, n in outline[:-1]) + "Z"
+
+
+def _density_hexagons(grid: Any, density: Any, *, x: Any, y: Any) -> list[str]:
+    """The kernel density under H3 hexagons: each hexagon filled in one of DENSITY_SHADES
+    shades (darker is denser), one path a shade."""
+    values = np.asarray(density, float)
+    top = float(np.percentile(values, 99.5)) if len(values) else 0.0
+    if top <= 0:
+        return []
+    shade = (np.clip(values / top, 0, 1) ** 0.7 * DENSITY_SHADES).astype(int)
+    shade = np.minimum(shade, DENSITY_SHADES - 1)
+    parts = []
+    for level in range(1, DENSITY_SHADES):
+        chosen = np.flatnonzero(shade == level)
+        if not len(chosen):
+            continue
+        d = "".join(_path(outline, x=x, y=y) for outline in grid.outlines(chosen))
+        opacity = level / DENSITY_SHADES * 170 / 255
+        parts.append(f'<path d="{d}" fill="rgb(76,44,146)" fill-opacity="{opacity:.2f}"/>')
+    return parts
+
+
 def cell_map(
     *,
-    grid: engine.Grid,
+    grid: engine.Grid | engine.HexGrid,
     classes: Any,
     title: str,
     description: str,
@@ -286,8 +314,18 @@ def cell_map(
     (`(geometry, "solid" | "dashed")`), numbered labels at points and, if given, the kernel
     density as shading underneath. Not-significant cells are not drawn."""
     size = float(grid.size)
+    hexagons = isinstance(grid, engine.HexGrid)
     boxes = [geometry.bounds for geometry, _style in outlines if not geometry.is_empty]
-    if len(grid):
+    if len(grid) and hexagons:
+        boxes.append(
+            (
+                float(grid.centre_e.min() - size),
+                float(grid.centre_n.min() - size),
+                float(grid.centre_e.max() + size),
+                float(grid.centre_n.max() + size),
+            )
+        )
+    elif len(grid):
         boxes.append(
             (
                 float(grid.corner_e.min()),
@@ -326,7 +364,9 @@ def cell_map(
         str(format_html('<desc id="{}-desc">{}</desc>', map_id, description)),
         f"<defs>{defs}</defs>",
     ]
-    if density is not None and len(grid):
+    if density is not None and len(grid) and hexagons:
+        parts.extend(_density_hexagons(grid, density, x=x, y=y))
+    elif density is not None and len(grid):
         png, (ix0, iy0, columns, rows) = _density_image(grid, density)
         parts.append(
             f'<image href="data:image/png;base64,{png}" x="{x(ix0 * size):.1f}" '
@@ -339,11 +379,14 @@ def cell_map(
         chosen = np.flatnonzero(classes == name)
         if not len(chosen):
             continue
-        d = "".join(
-            f"M{x(grid.corner_e[i]):.1f} {y(grid.corner_n[i] + size):.1f}h{size:g}v{size:g}"
-            f"h-{size:g}z"
-            for i in chosen
-        )
+        if hexagons:
+            d = "".join(_path(outline, x=x, y=y) for outline in grid.outlines(chosen))
+        else:
+            d = "".join(
+                f"M{x(grid.corner_e[i]):.1f} {y(grid.corner_n[i] + size):.1f}h{size:g}v{size:g}"
+                f"h-{size:g}z"
+                for i in chosen
+            )
         parts.append(
             f'<path d="{d}" fill="url(#{map_id}-{name})" stroke="{INK}" '
             f'stroke-width="{min(stroke * 0.6, size * 0.06):.2f}">'
@@ -363,12 +406,27 @@ def cell_map(
     # sits just off its north-east corner, so that it hides neither the cell nor its pattern.
     radius = font * 0.65
     for e, n, text in labels:
-        left, top = x(e - size / 2), y(n + size / 2)
-        cx, cy = left + size + radius * 0.9, top - radius * 0.9
+        if hexagons:
+            # The hexagon holding the label's point, outlined; the label off its top right.
+            (position,) = grid.locate([e], [n])
+            outline = grid.outlines([max(int(position), 0)])[0]
+            edge = (
+                f'<path d="{_path(outline, x=x, y=y)}" fill="none" stroke="{INK}" '
+                f'stroke-width="{stroke * 2:.2f}"/>'
+                if position >= 0
+                else ""
+            )
+            cx = x(float(outline[:, 0].max())) + radius * 0.9
+            cy = y(float(outline[:, 1].max())) - radius * 0.9
+        else:
+            left, top = x(e - size / 2), y(n + size / 2)
+            cx, cy = left + size + radius * 0.9, top - radius * 0.9
+            edge = (
+                f'<rect x="{left:.1f}" y="{top:.1f}" width="{size:g}" height="{size:g}" '
+                f'fill="none" stroke="{INK}" stroke-width="{stroke * 2:.2f}"/>'
+            )
         parts.append(
-            f'<rect x="{left:.1f}" y="{top:.1f}" width="{size:g}" height="{size:g}" fill="none" '
-            f'stroke="{INK}" stroke-width="{stroke * 2:.2f}"/>'
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#fff" '
+            edge + f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#fff" '
             f'stroke="{INK}" stroke-width="{stroke:.2f}"/>'
             + str(
                 format_html(

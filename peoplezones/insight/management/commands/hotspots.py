@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from peoplezones.insight.hotspot_files import FORMATS, write_csv, write_geojson
-from peoplezones.insight.hotspots import HotspotError
+from peoplezones.insight.hotspots import H3_RESOLUTIONS, HotspotError
 from peoplezones.insight.importers.police import parse_month
 from peoplezones.insight.models import HotspotRun
 from peoplezones.insight.services.hotspots import (
     DEFAULT_BAND,
     DEFAULT_CELL,
+    DEFAULT_H3_RESOLUTION,
     STEPS,
     HotspotParams,
     HotspotResult,
@@ -30,10 +31,10 @@ month.__name__ = "month (YYYY-MM)"
 
 class Command(BaseCommand):
     help = (
-        "Find crime hotspots (Getis-Ord Gi* on a British National Grid square grid, with "
-        "Benjamini-Hochberg FDR) in an area and months, and write every cell of the study area "
-        "as GeoJSON or CSV; see docs/insight.md. The run is stored with its parameters so that "
-        "it can be cited and reproduced."
+        "Find crime hotspots (Getis-Ord Gi* on a British National Grid square grid or on H3 "
+        "hexagons, with Benjamini-Hochberg FDR) in an area and months, and write every cell of "
+        "the study area as GeoJSON or CSV; see docs/insight.md. The run is stored with its "
+        "parameters so that it can be cited and reproduced."
     )
 
     def add_arguments(self, parser) -> None:
@@ -57,7 +58,22 @@ class Command(BaseCommand):
             '"Anti-social behaviour"). Default: every type.',
         )
         parser.add_argument(
+            "--grid",
+            choices=HotspotRun.GridKind.values,
+            default=HotspotRun.GridKind.SQUARE,
+            help="square (default): British National Grid squares of --cell metres; h3: H3 "
+            "hexagons of --h3-resolution.",
+        )
+        parser.add_argument(
             "--cell", type=int, default=DEFAULT_CELL, help="Cell size in metres (default 150)."
+        )
+        parser.add_argument(
+            "--h3-resolution",
+            type=int,
+            choices=list(H3_RESOLUTIONS),
+            default=DEFAULT_H3_RESOLUTION,
+            help=f"H3 resolution for --grid h3 (default {DEFAULT_H3_RESOLUTION}: centres about "
+            "130 m apart).",
         )
         parser.add_argument(
             "--band",
@@ -102,7 +118,9 @@ class Command(BaseCommand):
             month_from=options["month_from"],
             month_to=options["month_to"],
             crime_types=tuple(options["types"]),
+            grid=options["grid"],
             cell_size=options["cell"],
+            h3_resolution=options["h3_resolution"],
             band=options["band"],
             buffer=options["buffer"],
             bandwidth=options["bandwidth"],
@@ -156,9 +174,14 @@ class Command(BaseCommand):
         for warning in result.warnings:
             write(f"Warning: {warning}")
         stored = "not stored (dry run)" if dry_run else f"stored as hotspot run {run.pk}"
+        cells = (
+            f"{run.cells} H3 hexagons of resolution {run.h3_resolution}"
+            if run.is_hex
+            else f"{run.cells} cells of {run.cell_size} m"
+        )
         write(
-            f"{run.area_label}, {run.month_from:%Y-%m} to {run.month_to:%Y-%m}: {run.cells} cells "
-            f"of {run.cell_size} m, {run.crimes} crimes, band {run.band} m; "
+            f"{run.area_label}, {run.month_from:%Y-%m} to {run.month_to:%Y-%m}: {cells}, "
+            f"{run.crimes} crimes, band {run.band} m; "
             f"{run.hot_cells} hot and {run.cold_cells} cold cells at 90 % or more "
             f"(by {run.classify_by}); {stored}."
         )
