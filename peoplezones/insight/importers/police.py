@@ -91,24 +91,6 @@ class Source:
             ) from None
 
     @contextmanager
-    def open_binary(self) -> Iterator[IO[bytes]]:
-        """The file's bytes, ungzipped or out of its archive (for readers that decode them)."""
-        try:
-            if self.member:
-                with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as raw:
-                    yield raw
-            elif self.path.name.lower().endswith(".gz"):
-                with gzip.open(self.path, "rb") as raw:
-                    yield raw
-            else:
-                with self.path.open("rb") as raw:
-                    yield raw
-        except (OSError, EOFError, zipfile.BadZipFile) as error:
-            raise PoliceFileError(
-                _("%(file)s: cannot be read (%(error)s).") % {"file": self.name, "error": error}
-            ) from None
-
-    @contextmanager
     def open(self) -> Iterator[IO[str]]:
         """The file as text; utf-8-sig so that a byte-order mark does not stick to "Crime ID"."""
         try:

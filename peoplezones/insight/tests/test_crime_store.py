@@ -4,7 +4,6 @@ reader of whole files giving the same rows as the row-by-row reader."""
 import datetime
 import gzip
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,15 +20,9 @@ from peoplezones.insight.importers.police import _read_by_row as read_by_row
 from peoplezones.insight.importers.police import _read_whole as read_whole
 from peoplezones.insight.models import CrimeBatch
 from peoplezones.insight.tests.factories import CrimeFactory, store_crimes, stored_crimes
+from peoplezones.insight.tests.test_import import HEADER, JUNE, MARCH
 from peoplezones.zones.tests.factories import ZoneFactory
 
-DATA = Path(__file__).parent / "data"
-MARCH = DATA / "2020-03-leicestershire-street.csv"
-JUNE = DATA / "2021-06-leicestershire-street.csv.gz"
-HEADER = (
-    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-    "Crime type,Last outcome category,Context"
-)
 ROW = "abc,2020-03,L,L,-1.185,52.638,On or near Kay Road,E01013721,Leicester 012A,Burglary,,"
 ASB = ROW.replace("abc", "").replace("Burglary", "Anti-social behaviour")
 THIS_MONTH = datetime.date(2026, 12, 1)
