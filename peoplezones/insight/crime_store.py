@@ -239,6 +239,10 @@ def crime_table() -> pd.DataFrame:
         frame["zone"] = _zone_ids(frame, zones=zones)
         _cache.version = version
         _cache.frame = frame
+        # Batches no longer stored (replaced or deleted) need not stay decoded.
+        current = {digest for _pk, digest, _month, _demo in batches}
+        for digest in [digest for digest in _cache.batches if digest not in current]:
+            del _cache.batches[digest]
         return frame
 
 
@@ -263,6 +267,20 @@ def _decoded(pk: int, digest: str) -> dict[str, np.ndarray]:
     else:
         _cache.batches.move_to_end(digest)
     return columns
+
+
+def _column(pk: int, digest: str, name: str) -> np.ndarray:
+    """One column of a batch: from its decoded copy if this process has one, else decoded
+    alone (without keeping the rest)."""
+    from peoplezones.insight.models import CrimeBatch
+
+    columns = _cache.batches.get(digest)
+    if columns is not None:
+        return columns[name]
+    data = CrimeBatch.objects.filter(pk=pk).values_list("data", flat=True).first()
+    if data is None:
+        return np.empty(0, object)
+    return decode_columns(data, names=[name])[name]
 
 
 def _build(batches: Sequence[tuple[int, str, datetime.date, bool]]) -> pd.DataFrame:
@@ -453,7 +471,7 @@ def crime_id_owners() -> dict[str, int]:
         for pk, digest in current.items():
             if pk in _owners.digests:
                 continue
-            crime_ids = _decoded(pk, digest)["crime_id"]
+            crime_ids = _column(pk, digest, "crime_id")
             crime_ids = crime_ids[crime_ids != ""]
             _owners.ids[pk] = crime_ids
             _owners.digests[pk] = digest
