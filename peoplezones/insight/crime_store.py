@@ -200,16 +200,18 @@ class _Cache:
 _cache = _Cache()
 
 
-def _zones_signature() -> tuple[tuple[int, str], ...]:
+def _zones_signature() -> tuple[tuple[Any, ...], ...]:
+    """What the crimes' zones depend on: each active zone's id, last change and bounding box
+    (cheap columns; the boundary itself changes the other three whenever it changes)."""
     from peoplezones.zones.models import Zone
 
     return tuple(
-        (pk, modified.isoformat())
-        for pk, modified in Zone.objects.filter(
+        (pk, modified.isoformat(), *bbox)
+        for pk, modified, *bbox in Zone.objects.filter(
             status=Zone.Status.ACTIVE, boundary__isnull=False, min_lon__isnull=False
         )
         .order_by("pk")
-        .values_list("pk", "modified")
+        .values_list("pk", "modified", "min_lon", "min_lat", "max_lon", "max_lat")
     )
 
 
@@ -311,7 +313,7 @@ def _build(batches: Sequence[tuple[int, str, datetime.date, bool]]) -> pd.DataFr
     )
 
 
-def _zone_ids(frame: pd.DataFrame, *, zones: tuple[tuple[int, str], ...]) -> np.ndarray:
+def _zone_ids(frame: pd.DataFrame, *, zones: tuple[tuple[Any, ...], ...]) -> np.ndarray:
     """Each crime's active zone (0 for none): the first zone by id holding its point."""
     from peoplezones.zones.models import Zone
 
@@ -321,7 +323,7 @@ def _zone_ids(frame: pd.DataFrame, *, zones: tuple[tuple[int, str], ...]) -> np.
     lat = frame["latitude"].to_numpy()
     lon = frame["longitude"].to_numpy()
     located = ~(np.isnan(lat) | np.isnan(lon))
-    for zone in Zone.objects.filter(pk__in=[pk for pk, _ in zones]).order_by("pk"):
+    for zone in Zone.objects.filter(pk__in=[signature[0] for signature in zones]).order_by("pk"):
         if zone.bbox is None or not zone.boundary:
             continue
         min_lon, min_lat, max_lon, max_lat = zone.bbox

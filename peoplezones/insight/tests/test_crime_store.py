@@ -20,7 +20,9 @@ from peoplezones.insight.importers.police import _read_by_row as read_by_row
 from peoplezones.insight.importers.police import _read_whole as read_whole
 from peoplezones.insight.models import CrimeBatch
 from peoplezones.insight.tests.factories import CrimeFactory, store_crimes, stored_crimes
+from peoplezones.insight.tests.test_crime_pages import square
 from peoplezones.insight.tests.test_import import HEADER, JUNE, MARCH
+from peoplezones.zones.services import zone_set_boundary
 from peoplezones.zones.tests.factories import ZoneFactory
 
 ROW = "abc,2020-03,L,L,-1.185,52.638,On or near Kay Road,E01013721,Leicester 012A,Burglary,,"
@@ -144,6 +146,11 @@ def test_a_zone_drawn_after_the_import_counts_its_crimes_at_once():
 
     zones = dict(zip(stored_crimes().latitude, stored_crimes().zone, strict=True))
     assert zones == {52.638: zone.pk, 52.70: 0}
+
+    # Redrawn round the other crime: the crimes follow the boundary.
+    zone_set_boundary(zone=zone, actor=None, geometry=square(-1.31, 52.69, -1.29, 52.71))
+    zones = dict(zip(stored_crimes().latitude, stored_crimes().zone, strict=True))
+    assert zones == {52.638: 0, 52.70: zone.pk}
 
     zone.status = zone.Status.CLOSED
     zone.save()
