@@ -271,22 +271,20 @@ def _decoded(pk: int, digest: str) -> dict[str, np.ndarray]:
     return columns
 
 
-def _column(pk: int, digest: str, name: str) -> np.ndarray:
-    """One column of a batch: from its decoded copy if this process has one, else decoded
-    alone (without keeping the rest)."""
+def _decode_missing(batches: Sequence[tuple[int, str, datetime.date, bool]]) -> None:
+    """Decode, with one query, the batches this process has no decoded copy of."""
     from peoplezones.insight.models import CrimeBatch
 
-    columns = _cache.batches.get(digest)
-    if columns is not None:
-        return columns[name]
-    data = CrimeBatch.objects.filter(pk=pk).values_list("data", flat=True).first()
-    if data is None:
-        return np.empty(0, object)
-    return decode_columns(data, names=[name])[name]
+    missing = {pk: digest for pk, digest, _month, _demo in batches if digest not in _cache.batches}
+    if not missing:
+        return
+    for pk, data in CrimeBatch.objects.filter(pk__in=list(missing)).values_list("pk", "data"):
+        _cache.batches[missing[pk]] = decode_columns(data)
 
 
 def _build(batches: Sequence[tuple[int, str, datetime.date, bool]]) -> pd.DataFrame:
     parts: dict[str, list[np.ndarray]] = {name: [] for name in FRAME_COLUMNS if name != "zone"}
+    _decode_missing(batches)
     for pk, digest, month, is_demo in batches:
         columns = _decoded(pk, digest)
         rows = len(columns["identity"])
@@ -458,7 +456,8 @@ def crime_id_owners() -> dict[str, int]:
     """Every stored Crime ID with the id of the batch holding it; do not change it.
 
     police.uk repeats a few Crime IDs in a later month; an import stores each only once. The
-    map is brought up to date with one query, decoding only batches changed since last time.
+    map is brought up to date with one query, and one more to read the Crime IDs of batches
+    changed since last time that this process has not decoded.
     """
     from peoplezones.insight.models import CrimeBatch
 
@@ -470,10 +469,20 @@ def crime_id_owners() -> dict[str, int]:
                     if _owners.owners.get(crime_id) == pk:
                         del _owners.owners[crime_id]
                 del _owners.digests[pk]
-        for pk, digest in current.items():
-            if pk in _owners.digests:
-                continue
-            crime_ids = _column(pk, digest, "crime_id")
+        new = {pk: digest for pk, digest in current.items() if pk not in _owners.digests}
+        unread = [pk for pk, digest in new.items() if digest not in _cache.batches]
+        stored = (
+            dict(CrimeBatch.objects.filter(pk__in=unread).values_list("pk", "data"))
+            if unread
+            else {}
+        )
+        for pk, digest in new.items():
+            if digest in _cache.batches:
+                crime_ids = _cache.batches[digest]["crime_id"]
+            elif pk in stored:
+                crime_ids = decode_columns(stored[pk], names=["crime_id"])["crime_id"]
+            else:
+                continue  # deleted since the first query
             crime_ids = crime_ids[crime_ids != ""]
             _owners.ids[pk] = crime_ids
             _owners.digests[pk] = digest

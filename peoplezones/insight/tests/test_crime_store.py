@@ -135,6 +135,17 @@ def test_the_table_is_built_once_until_the_batches_change(django_assert_num_quer
 
 
 @pytest.mark.django_db
+def test_the_table_reads_every_month_in_one_query_however_many(django_assert_num_queries):
+    for month in range(1, 13):
+        CrimeFactory(month=datetime.date(2020, month, 1))
+    crime_store.forget()  # as a process that has decoded nothing yet
+
+    # The batches' versions, the zones, and every batch's data at once.
+    with django_assert_num_queries(3):
+        assert len(crime_store.crime_table()) == 12
+
+
+@pytest.mark.django_db
 def test_a_zone_drawn_after_the_import_counts_its_crimes_at_once():
     inside = {"latitude": 52.638, "longitude": -1.185}
     outside = {"latitude": 52.70, "longitude": -1.30}
