@@ -136,8 +136,10 @@ def test_posting_the_form_runs_the_analysis_in_the_background_and_shows_the_resu
     assert '<svg class="pz-cell-map"' in content
     assert 'id="run-map-title"' in content
     assert "cross-hatched" in content  # the legend names the pattern, not only the colour
+    assert "cells are British National Grid squares" in content
     assert "On or near Test Street" in content  # the places police.uk gives
     assert "Top hot cells, strongest first" in content
+    assert "every cell whose centre is within 150 m of its own" in content
     assert reverse("insight:hotspot-run-csv", kwargs={"pk": run.pk}) in content
     assert "hx-get" not in content  # finished: nothing polls
     assert 'http-equiv="refresh"' not in content
@@ -397,6 +399,8 @@ def test_a_run_on_h3_hexagons_from_the_page_shows_and_downloads_hexagons(
     content = team_client.get(response["Location"]).content.decode()
     assert "H3 hexagons, resolution 11" in content
     assert "H3 hexagon</th>" in content
+    assert "cells are H3 hexagons, drawn in British National Grid metres" in content
+    assert "British National Grid squares" not in content
     assert '<svg class="pz-cell-map"' in content
     rows = list(
         csv.DictReader(
