@@ -382,6 +382,19 @@ def test_harm_weights_with_a_bad_value_save_nothing_and_keep_what_was_typed(team
     assert not AuditEvent.objects.filter(verb="insight.harm_weight_set").exists()
 
 
+def test_a_run_with_too_few_crimes_says_so_on_its_page(
+    team_client, zone, django_capture_on_commit_callbacks
+):
+    CrimeFactory(latitude=52.6365, longitude=-1.1885)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = team_client.post(reverse("insight:hotspots"), form_data(zone))
+    content = team_client.get(response["Location"]).content.decode()
+
+    assert "crimes counted: 1; cells with a crime: 1; at least 30" in content
+    assert "govuk-warning-text" in content
+
+
 def test_a_run_on_h3_hexagons_from_the_page_shows_and_downloads_hexagons(
     team_client, zone, django_capture_on_commit_callbacks
 ):

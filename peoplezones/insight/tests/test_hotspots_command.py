@@ -346,6 +346,34 @@ def test_hotspots_warns_of_months_without_crimes(zone):
     assert "No crimes counted in 1 of the 3 months: 2020-02." in err
 
 
+def test_hotspots_warn_when_too_few_crimes_for_gi(zone):
+    CrimeFactory(latitude=52.6365, longitude=-1.1885)
+    CrimeFactory(latitude=52.6400, longitude=-1.1830)
+
+    _, err = run("--area", f"zone:{zone.slug}", "--from", "2020-03", "--to", "2020-03")
+
+    stored = HotspotRun.objects.get()
+    assert "crimes counted: 2; cells with a crime: 2; at least 30 of each are needed" in err
+    assert stored.data_snapshot["cells_with_crimes"] == 2
+    assert stored.has_too_few_crimes
+
+
+def test_hotspots_do_not_warn_with_thirty_crimes_in_thirty_cells(zone):
+    # A lattice 111 m by 100 m apart: each crime in a cell of 50 m of its own.
+    for i in range(6):
+        for j in range(6):
+            CrimeFactory(latitude=52.6355 + i * 0.001, longitude=-1.1895 + j * 0.0015)
+
+    result = run_hotspots(
+        HotspotParams(area=f"zone:{zone.slug}", month_from=MARCH, month_to=MARCH, cell_size=50),
+        store=False,
+    )
+
+    assert result.run.data_snapshot["cells_with_crimes"] == result.run.crimes == 36
+    assert result.warnings == []
+    assert not result.run.has_too_few_crimes
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

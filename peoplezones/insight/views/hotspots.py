@@ -29,7 +29,7 @@ from peoplezones.insight.selectors import (
     hotspot_runs_for_staff,
 )
 from peoplezones.insight.services import harm_weights_save
-from peoplezones.insight.services.hotspots import STEPS, HotspotResult
+from peoplezones.insight.services.hotspots import STEPS, HotspotResult, few_crimes_warning
 from peoplezones.insight.study_areas import study_area
 from peoplezones.insight.tasks import STEP_LABELS, hotspot_run_request
 from peoplezones.insight.views.access import require_analyst
@@ -182,6 +182,11 @@ def _result_context(run: HotspotRun) -> dict[str, Any]:
         "density_max": float(result.density.max()) if len(result.density) else 0.0,
         "weighted": result.weighted,
         "snapshot": run.data_snapshot,
+        "few_crimes_warning": (
+            few_crimes_warning(crimes=run.crimes, cells=run.cells_with_crimes)
+            if run.has_too_few_crimes
+            else ""
+        ),
     }
 
 
