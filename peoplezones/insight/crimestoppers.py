@@ -284,6 +284,11 @@ class Targeting:
     error: str = ""
 
     @property
+    def warnings(self) -> list[str]:
+        """What the hotspot analysis warned of (months without crimes, too few crimes)."""
+        return self.result.warnings if self.result is not None else []
+
+    @property
     def recent_from(self) -> datetime.date:
         return add_months(self.month_to, -(TREND_MONTHS - 1))
 

@@ -288,25 +288,13 @@ class HotspotRun(TimeStampedModel):
     def is_hex(self) -> bool:
         return self.grid == self.GridKind.H3
 
-    # Fewer crimes, or fewer cells with any, than this and a run says that Gi*'s analytical
-    # p-values cannot be relied on (docs/insight.md, "Hotspot caveats").
+    # With fewer crimes than this a run says that Gi*'s analytical p-values cannot be relied
+    # on (docs/insight.md, "Hotspot caveats").
     FEW_FOR_GI = 30
-
-    @classmethod
-    def too_few_for_gi(cls, *, crimes: int, cells_with_crimes: int) -> bool:
-        return crimes < cls.FEW_FOR_GI or cells_with_crimes < cls.FEW_FOR_GI
-
-    @property
-    def cells_with_crimes(self) -> int | None:
-        """How many cells had a crime (None for runs stored before it was recorded)."""
-        return (self.data_snapshot or {}).get("cells_with_crimes")
 
     @property
     def has_too_few_crimes(self) -> bool:
-        cells = self.cells_with_crimes
-        return cells is not None and self.too_few_for_gi(
-            crimes=self.crimes, cells_with_crimes=cells
-        )
+        return self.crimes < self.FEW_FOR_GI
 
     @property
     def cell_label(self) -> str:

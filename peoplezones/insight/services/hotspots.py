@@ -134,12 +134,7 @@ def run_hotspots(
     density = engine.kernel_density(
         grid, easting, northing, bandwidth=bandwidth, weights=crime_weights
     )
-    snapshot, warnings = _snapshot(
-        params=params,
-        crimes=crimes,
-        counted=counted,
-        cells_with_crimes=int(np.count_nonzero(counts)),
-    )
+    snapshot, warnings = _snapshot(params=params, crimes=crimes, counted=counted)
     run = HotspotRun(
         area=area.key,
         area_label=area.label[:200],
@@ -378,11 +373,7 @@ def _harm_weights() -> dict[str, float]:
 
 
 def _snapshot(
-    *,
-    params: HotspotParams,
-    crimes: dict[str, Any],
-    counted: NDArray[np.bool_],
-    cells_with_crimes: int,
+    *, params: HotspotParams, crimes: dict[str, Any], counted: NDArray[np.bool_]
 ) -> tuple[dict[str, Any], list[str]]:
     """What data the run saw, to cite it and check a re-run against it; and warnings."""
     identities = sorted(
@@ -404,7 +395,6 @@ def _snapshot(
         "crimes_for_density": len(crimes["identity"]),
         "crimes_by_type": dict(sorted(by_type.items())),
         "months_without_crimes": missing,
-        "cells_with_crimes": cells_with_crimes,
         "identities_sha256": fingerprint,
         # Which datum shift pyproj used (it picks OSTN15 when its grid file is installed), since
         # that moves points by up to a couple of metres and so can move one between cells.
@@ -432,21 +422,20 @@ def _snapshot(
                 "list": ", ".join(missing[:12]) + (" …" if len(missing) > 12 else ""),
             }
         )
-    if HotspotRun.too_few_for_gi(crimes=len(identities), cells_with_crimes=cells_with_crimes):
-        warnings.append(few_crimes_warning(crimes=len(identities), cells=cells_with_crimes))
+    if len(identities) < HotspotRun.FEW_FOR_GI:
+        warnings.append(few_crimes_warning(crimes=len(identities)))
     return snapshot, warnings
 
 
-def few_crimes_warning(*, crimes: int, cells: int) -> str:
+def few_crimes_warning(*, crimes: int) -> str:
     """What a run with too few crimes for Gi*'s normal approximation should say (docs/insight.md,
     "Hotspot caveats")."""
     return _(
-        "Too few crimes for reliable hot spots (crimes counted: %(crimes)s; cells with a crime: "
-        "%(cells)s; at least %(minimum)s of each are needed). Gi*'s z-scores and p-values rest on "
-        "a normal approximation that so few crimes do not support, so a hot spot here may be no "
-        "more than the neighbourhood of one or two crimes. Use more months, more crime types or a "
-        "larger area before acting on it."
-    ) % {"crimes": crimes, "cells": cells, "minimum": HotspotRun.FEW_FOR_GI}
+        "Too few crimes for reliable hot spots (%(crimes)s counted; at least %(minimum)s are "
+        "needed). Gi*'s z-scores and p-values rest on a normal approximation that so few crimes "
+        "do not support, so a hot spot here may be no more than the neighbourhood of one or two "
+        "crimes. Use more months, more crime types or a larger area before acting on it."
+    ) % {"crimes": crimes, "minimum": HotspotRun.FEW_FOR_GI}
 
 
 def _significant(value: float) -> float:

@@ -160,6 +160,30 @@ def test_linked_types_without_crimes_are_told_why(zone):
     assert plan.error == "No crimes of the linked types (Drugs) are stored."
 
 
+def test_zone_page_warns_when_too_few_crimes_for_hotspots(client, zone, programme_team_user):
+    ThemeFactory(zone=zone, title="Substance Abuse")
+    for index in range(3):
+        crime(
+            zone, point=DRUG_LANE, month=add_months(LAST, -index), location="On or near Drug Lane"
+        )
+    client.force_login(programme_team_user)
+
+    response = client.get(reverse("insight:crimestoppers-zone", kwargs={"slug": zone.slug}))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Too few crimes for reliable hot spots (3 counted; at least 30 are needed)" in content
+    assert "On or near Drug Lane" in content  # still listed, under the warning
+
+
+def test_zone_page_shows_no_warning_with_enough_crimes(client, drugs, programme_team_user):
+    client.force_login(programme_team_user)
+
+    response = client.get(reverse("insight:crimestoppers-zone", kwargs={"slug": drugs.slug}))
+
+    assert "Too few crimes for reliable hot spots" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [

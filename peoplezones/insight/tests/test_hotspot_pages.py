@@ -391,7 +391,7 @@ def test_a_run_with_too_few_crimes_says_so_on_its_page(
         response = team_client.post(reverse("insight:hotspots"), form_data(zone))
     content = team_client.get(response["Location"]).content.decode()
 
-    assert "crimes counted: 1; cells with a crime: 1; at least 30" in content
+    assert "Too few crimes for reliable hot spots (1 counted; at least 30 are needed)" in content
     assert "govuk-warning-text" in content
 
 

@@ -353,25 +353,22 @@ def test_hotspots_warn_when_too_few_crimes_for_gi(zone):
     _, err = run("--area", f"zone:{zone.slug}", "--from", "2020-03", "--to", "2020-03")
 
     stored = HotspotRun.objects.get()
-    assert "crimes counted: 2; cells with a crime: 2; at least 30 of each are needed" in err
-    assert stored.data_snapshot["cells_with_crimes"] == 2
+    assert "Too few crimes for reliable hot spots (2 counted; at least 30 are needed)" in err
     assert stored.has_too_few_crimes
 
 
-def test_hotspots_do_not_warn_with_thirty_crimes_in_thirty_cells(zone):
-    # A lattice 111 m by 100 m apart: each crime in a cell of 50 m of its own.
-    for i in range(6):
-        for j in range(6):
-            CrimeFactory(latitude=52.6355 + i * 0.001, longitude=-1.1895 + j * 0.0015)
+@pytest.mark.parametrize(("crimes", "warned"), [(29, True), (30, False)])
+def test_hotspots_warn_below_thirty_crimes(zone, crimes, warned):
+    for index in range(crimes):
+        CrimeFactory(latitude=52.6370 + (index % 5) * 0.0008, longitude=-1.1880 + index * 0.0001)
 
     result = run_hotspots(
-        HotspotParams(area=f"zone:{zone.slug}", month_from=MARCH, month_to=MARCH, cell_size=50),
-        store=False,
+        HotspotParams(area=f"zone:{zone.slug}", month_from=MARCH, month_to=MARCH), store=False
     )
 
-    assert result.run.data_snapshot["cells_with_crimes"] == result.run.crimes == 36
-    assert result.warnings == []
-    assert not result.run.has_too_few_crimes
+    assert result.run.crimes == crimes
+    assert result.run.has_too_few_crimes is warned
+    assert any("Too few crimes" in warning for warning in result.warnings) is warned
 
 
 @pytest.mark.parametrize(

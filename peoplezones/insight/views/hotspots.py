@@ -183,9 +183,7 @@ def _result_context(run: HotspotRun) -> dict[str, Any]:
         "weighted": result.weighted,
         "snapshot": run.data_snapshot,
         "few_crimes_warning": (
-            few_crimes_warning(crimes=run.crimes, cells=run.cells_with_crimes)
-            if run.has_too_few_crimes
-            else ""
+            few_crimes_warning(crimes=run.crimes) if run.has_too_few_crimes else ""
         ),
     }
 
